@@ -1,0 +1,5 @@
+import { AuditAppendOnly1795755100000 } from './1795755100000-AuditAppendOnly.js';
+import { Foundation1795755035483 } from './1795755035483-Foundation.js';
+
+/** Every migration, in order, as classes (so .ts and compiled .js share one list). */
+export const MIGRATIONS: Function[] = [Foundation1795755035483, AuditAppendOnly1795755100000];

@@ -1,0 +1,23 @@
+import { AuditEventEntity } from '../modules/audit/entities/audit-event.entity.js';
+import { LoginThrottleEntity } from '../modules/auth/entities/login-throttle.entity.js';
+import { OrganisationEntity } from '../modules/auth/entities/organisation.entity.js';
+import { StaffSessionEntity } from '../modules/auth/entities/staff-session.entity.js';
+import { StaffUserEntity } from '../modules/auth/entities/staff-user.entity.js';
+import { DataKeyEntity } from '../modules/crypto/entities/data-key.entity.js';
+import { OutboxMessageEntity } from '../modules/outbox/entities/outbox-message.entity.js';
+import { SettingEntity } from '../modules/settings/entities/setting.entity.js';
+
+/**
+ * Every entity, listed as classes so the compiled app, ts-jest and the migration CLI share one
+ * DataSource configuration. Each module still registers its own with TypeOrmModule.forFeature.
+ */
+export const ENTITIES = [
+  OrganisationEntity,
+  StaffUserEntity,
+  StaffSessionEntity,
+  LoginThrottleEntity,
+  AuditEventEntity,
+  DataKeyEntity,
+  SettingEntity,
+  OutboxMessageEntity,
+];

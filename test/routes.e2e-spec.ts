@@ -1,0 +1,127 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { PROJECT_ROOT } from '../src/common/paths.js';
+import type { RouteAccess } from '../src/common/http/route-inventory.js';
+import { startApp, TEST_DATA_KEY, type RunningApp } from './support/app.js';
+import { REDIS_URL } from './support/env.js';
+
+const run = promisify(execFile);
+
+/** Every public route, by intent. Adding one means adding it here, consciously. */
+const PUBLIC_BY_INTENT = [
+  'GET /',
+  'GET /health',
+  'GET /health/live',
+  'GET /login',
+  'GET /metrics',
+  'POST /api/v1/auth/login',
+  'POST /login',
+];
+
+describe('route protection', () => {
+  let t: RunningApp;
+  let routes: RouteAccess[];
+
+  beforeAll(async () => {
+    t = await startApp();
+    const { stdout } = await run(
+      process.execPath,
+      [join(PROJECT_ROOT, 'dist/src/cli.js'), 'routes', '--json'],
+      {
+        env: {
+          PATH: process.env.PATH,
+          DATABASE_URL: t.db.ownerUrl,
+          REDIS_URL,
+          DATA_KEY: TEST_DATA_KEY,
+          LOG_LEVEL: 'error',
+        },
+      },
+    );
+    routes = JSON.parse(stdout) as RouteAccess[];
+  }, 60_000);
+  afterAll(() => t.close());
+
+  it('has no route that is neither public by intent nor role-guarded, including Fastify-level routes', () => {
+    expect(routes.length).toBeGreaterThan(40);
+    expect(routes.filter((r) => r.access === 'unguarded')).toEqual([]);
+    expect(routes.some((r) => r.url === '/static/*' && r.access === 'direct-public')).toBe(true);
+    expect(routes.some((r) => r.url === '/api/docs-json' && r.access === 'direct-public')).toBe(true);
+  });
+
+  it('makes public exactly the routes listed as public by intent', () => {
+    const isPublic = routes
+      .filter((r) => r.access === 'public' && r.method !== 'HEAD')
+      .map((r) => `${r.method} ${r.url}`);
+    expect(isPublic.sort()).toEqual([...PUBLIC_BY_INTENT].sort());
+  });
+
+  it('refuses every role-guarded route to an anonymous caller', async () => {
+    const guarded = routes.filter((r) => r.access === 'roles' && r.method !== 'HEAD');
+    for (const r of guarded) {
+      const url = r.url.replace(/:id/g, '00000000-0000-4000-8000-000000000000').replace(/:\w+/g, 'x');
+      const res = await fetch(t.url + url, {
+        method: r.method,
+        redirect: 'manual',
+        headers: { 'content-type': 'application/json' },
+        body: r.method === 'GET' ? undefined : '{}',
+      });
+      const ok = url.startsWith('/api/') ? res.status === 401 : res.status === 303 || res.status === 401;
+      if (!ok) throw new Error(`${r.method} ${r.url} answered ${res.status} to an anonymous caller`);
+      if (res.status === 303) expect(res.headers.get('location')).toMatch(/^\/login/);
+    }
+  });
+
+  it('sends the security headers on every page; only the API docs relax the CSP', async () => {
+    for (const path of ['/', '/login', '/health', '/api/v1/me', '/does-not-exist']) {
+      const res = await fetch(t.url + path, { redirect: 'manual' });
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).not.toContain('unsafe-inline');
+      expect(res.headers.get('strict-transport-security')).toContain('max-age=31536000');
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+    const docs = await fetch(`${t.url}/api/docs`);
+    expect(docs.status).toBe(200);
+    expect(docs.headers.get('content-security-policy')).toContain("style-src 'self' 'unsafe-inline'");
+    expect(docs.headers.get('content-security-policy')).not.toMatch(/script-src[^;]*unsafe-inline/);
+    const css = await fetch(`${t.url}/static/app.css`);
+    expect(css.status).toBe(200);
+    expect(css.headers.get('cache-control')).toContain('max-age');
+  });
+
+  it('describes every API route in the OpenAPI document', async () => {
+    const doc = (await (await fetch(`${t.url}/api/docs-json`)).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+    };
+    expect(doc.openapi).toMatch(/^3\./);
+    const apiRoutes = routes.filter((r) => r.url.startsWith('/api/v1/') && r.method !== 'HEAD');
+    for (const r of apiRoutes) {
+      const path = r.url.replace(/:(\w+)/g, '{$1}');
+      expect(doc.paths[path]?.[r.method.toLowerCase()]).toBeDefined();
+    }
+  });
+
+  it('answers unknown routes with 404 in the stable error shape and as a page', async () => {
+    const api = await fetch(`${t.url}/api/v1/nothing-here`);
+    expect(api.status).toBe(404);
+    expect(await api.json()).toEqual({
+      error: { status: 404, code: 'not_found', message: 'Diese Seite gibt es nicht.' },
+    });
+    const page = await fetch(`${t.url}/nothing-here?lang=en`);
+    expect(page.status).toBe(404);
+    const html = await page.text();
+    expect(html).toContain('This page does not exist.');
+    expect(html).toContain('<html lang="en" dir="ltr">');
+    const bad = await fetch(`${t.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{not json',
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('bad_request');
+  });
+});

@@ -1,0 +1,110 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../src/common/paths.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+import { REDIS_URL } from './env.js';
+
+export const TEST_DATA_KEY = `test:${randomBytes(32).toString('base64')}`;
+
+export interface RunningApp {
+  url: string;
+  /** undefined in embedded mode */
+  db: TestDatabase;
+  /** everything the process wrote to stdout and stderr, line by line (JSON log lines and console output) */
+  output: string[];
+  /** the first-start admin printed on the console */
+  admin: { email: string; password: string };
+  proc: ChildProcess;
+  stop(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const MAIN = join(PROJECT_ROOT, 'dist', 'src', 'main.js');
+
+/**
+ * Starts the built application (npm test builds first) as a real process on a free port, on a fresh
+ * database (connecting as the restricted app role, migrating as the owner) and the real Redis.
+ * E2E tests talk to it over HTTP, exactly as a browser or API client would.
+ */
+export async function startApp(
+  env: Record<string, string> = {},
+  opts: { db?: TestDatabase; embeddedDataDir?: string; args?: string[]; readyTimeoutMs?: number } = {},
+): Promise<RunningApp> {
+  if (!existsSync(MAIN))
+    throw new Error('dist/src/main.js missing: run `npm run build` first (npm test does)');
+  const existingDb = opts.db;
+  const embedded = opts.embeddedDataDir !== undefined;
+  const db = embedded
+    ? (undefined as unknown as TestDatabase)
+    : (existingDb ?? (await createTestDatabase('app')));
+  const dbEnv: Record<string, string> = embedded
+    ? { EMBEDDED_DATA_DIR: opts.embeddedDataDir! }
+    : { DATABASE_URL: db.appUrl, MIGRATION_DATABASE_URL: db.ownerUrl, REDIS_URL, DATA_KEY: TEST_DATA_KEY };
+  const output: string[] = [];
+  const proc = spawn(process.execPath, [MAIN, ...(opts.args ?? [])], {
+    cwd: PROJECT_ROOT,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ...dbEnv,
+      LOG_LEVEL: 'info',
+      RATE_LIMIT_PER_MINUTE: '100000',
+      INITIAL_ADMIN_EMAIL: 'admin@example.org',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const ready = new Promise<string>((resolve, reject) => {
+    let buffer = '';
+    const onData = (chunk: Buffer) => {
+      buffer += chunk.toString('utf8');
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        output.push(line);
+        if (line.includes('Anlaufstelle is listening')) {
+          const port = (JSON.parse(line) as { port: number }).port;
+          resolve(`http://127.0.0.1:${port}`);
+        }
+      }
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onData);
+    void exited.then((code) =>
+      reject(new Error(`app exited (${code}) before listening:\n${output.join('\n')}`)),
+    );
+    const limit = opts.readyTimeoutMs ?? 30_000;
+    setTimeout(
+      () => reject(new Error(`app did not start in ${limit} ms:\n${output.join('\n')}`)),
+      limit,
+    ).unref();
+  });
+  const url = await ready;
+  const email = /E-mail:\s+(\S+)/.exec(output.join('\n'))?.[1] ?? '';
+  const password = /Password:\s+(\S+)/.exec(output.join('\n'))?.[1] ?? '';
+  const stop = async () => {
+    if (proc.exitCode !== null) return;
+    proc.kill('SIGTERM');
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return {
+    url,
+    db,
+    output,
+    admin: { email, password },
+    proc,
+    stop,
+    async close() {
+      await stop();
+      if (!existingDb && !embedded) await db.drop();
+    },
+  };
+}
