@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import multipart from '@fastify/multipart';
@@ -34,6 +36,16 @@ function validationToDomainError(errors: ValidationError[]): DomainError {
     })),
   );
   return new DomainError('validation', 'errors.validation', {}, fields);
+}
+
+function partialsIn(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const file of readdirSync(dir)) {
+    if (!file.endsWith('.hbs')) continue;
+    const name = file.slice(0, -4).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    out[name] = `partials/${file}`;
+  }
+  return out;
 }
 
 export interface HttpAppOptions {
@@ -74,8 +86,23 @@ export async function createHttpApp({
   const i18n = app.get<I18nService>(I18N);
   await app.register(cookie);
   await registerSecurity(fastify, config);
+  // Multipart forms (report form, mailbox) are parsed before the guards, so the CSRF token in the body
+  // is checked like any other; files are read into memory up to the limit + 1 byte and marked
+  // truncated beyond it, so one oversized file gets a message next to the field instead of a 413
+  // that would throw away everything typed.
   await app.register(multipart, {
-    limits: { fileSize: 10 * 1024 * 1024, files: 5, fields: 100, parts: 120 },
+    attachFieldsToBody: true,
+    throwFileSizeLimit: false,
+    onFile: async (part) => {
+      (part as unknown as { value: Buffer }).value = await part.toBuffer();
+    },
+    limits: {
+      fileSize: config.intake.maxFileBytes + 1,
+      files: 20,
+      fields: 100,
+      parts: 130,
+      fieldSize: 200_000,
+    },
   });
   await app.register(fastifyStatic, {
     root: STATIC_DIR,
@@ -89,15 +116,8 @@ export async function createHttpApp({
     engine: { handlebars: createHandlebars(i18n) },
     root: TEMPLATES_DIR,
     production: config.env === 'production',
-    options: {
-      partials: {
-        header: 'partials/header.hbs',
-        footer: 'partials/footer.hbs',
-        csrf: 'partials/csrf.hbs',
-        errorSummary: 'partials/error-summary.hbs',
-        langSwitch: 'partials/lang-switch.hbs',
-      },
-    },
+    // every file in templates/partials is a partial named after it, in camelCase (field-error → fieldError)
+    options: { partials: partialsIn(join(TEMPLATES_DIR, 'partials')) },
   });
 
   // Language: ?lang= > cookie > Accept-Language. Anonymous visitors get a double-submit CSRF cookie.

@@ -16,6 +16,7 @@ import { OutboxModule } from './modules/outbox/outbox.module.js';
 import { QueueModule } from './modules/queue/queue.module.js';
 import { SettingsModule } from './modules/settings/settings.module.js';
 import { DemoModule } from './modules/demo/demo.module.js';
+import { IntakeModule } from './modules/intake/intake.module.js';
 import { MaintenanceModule } from './modules/maintenance/maintenance.module.js';
 import { WebModule } from './modules/web/web.module.js';
 
@@ -34,7 +35,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         ViewsModule,
         TypeOrmModule.forRoot(buildDataSourceOptions(databaseUrl, config.database.poolSize)),
-        QueueModule.forRoot({ databaseUrl }),
+        QueueModule.forRoot({ databaseUrl, tuning: { prefix: config.queue.prefix } }),
         OutboxModule,
         CryptoModule,
         AuditModule,
@@ -42,6 +43,7 @@ export class AppModule {
         NotificationsModule,
         AuthModule,
         HealthModule,
+        IntakeModule,
         MaintenanceModule,
         DemoModule,
         WebModule,

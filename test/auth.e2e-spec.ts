@@ -174,9 +174,20 @@ describe('staff login and sessions', () => {
     expect((await admin.post('/admin/organisations', form, { 'sec-fetch-site': 'cross-site' })).status).toBe(
       403,
     );
-    expect((await admin.post('/admin/organisations', form, { origin: 'https://evil.example' })).status).toBe(
-      403,
-    );
+    expect(
+      (
+        await admin.post('/admin/organisations', form, {
+          origin: 'https://evil.example',
+          'sec-fetch-site': 'cross-site',
+        })
+      ).status,
+    ).toBe(403);
+    // an old browser without Sec-Fetch-Site: a foreign Origin is refused even with the right token
+    const noFetchMeta = await admin.request('POST', '/admin/organisations', {
+      form: { _csrf: admin.csrf, ...form },
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(noFetchMeta.status).toBe(403);
     const json = await admin.request('POST', '/api/v1/admin/organisations', { json: form });
     expect(json.status).toBe(403);
     expect(json.json().error.code).toBe('csrf');
@@ -187,6 +198,14 @@ describe('staff login and sessions', () => {
     expect(forged.status).toBe(403);
     const orgs = (await admin.get('/api/v1/admin/organisations')).json() as { code: string }[];
     expect(orgs.some((o) => o.code === 'XX')).toBe(false);
+    // what a real browser sends under the no-referrer policy: Origin null, Sec-Fetch-Site same-origin
+    await admin.get('/admin/organisations');
+    const browserLike = await admin.post(
+      '/admin/organisations',
+      { name: 'Browser', code: 'BRW', kind: 'counselling' },
+      { origin: 'null' },
+    );
+    expect(browserLike.status).toBe(303);
   });
 
   it('creates organisations and users; bad input re-renders the form with messages and keeps it', async () => {

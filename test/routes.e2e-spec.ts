@@ -11,6 +11,16 @@ const run = promisify(execFile);
 /** Every public route, by intent. Adding one means adding it here, consciously. */
 const PUBLIC_BY_INTENT = [
   'GET /',
+  'GET /accessibility',
+  'GET /follow-up',
+  'GET /imprint',
+  'GET /privacy',
+  'GET /report',
+  'POST /api/v1/mailbox/session',
+  'POST /api/v1/reports',
+  'POST /follow-up',
+  'POST /follow-up/logout',
+  'POST /report',
   'GET /health',
   'GET /health/live',
   'GET /login',
@@ -54,6 +64,35 @@ describe('route protection', () => {
       .filter((r) => r.access === 'public' && r.method !== 'HEAD')
       .map((r) => `${r.method} ${r.url}`);
     expect(isPublic.sort()).toEqual([...PUBLIC_BY_INTENT].sort());
+  });
+
+  it('refuses every reporter route without a mailbox session', async () => {
+    const reporter = routes.filter((r) => r.access === 'reporter' && r.method !== 'HEAD');
+    expect(reporter.map((r) => `${r.method} ${r.url}`).sort()).toEqual([
+      'DELETE /api/v1/mailbox/session',
+      'GET /api/v1/mailbox',
+      'GET /follow-up/mailbox',
+      'POST /api/v1/mailbox/consents/:purpose/:action',
+      'POST /api/v1/mailbox/deletion-request',
+      'POST /api/v1/mailbox/messages',
+      'POST /follow-up/consents/:purpose/:action',
+      'POST /follow-up/deletion-request',
+      'POST /follow-up/messages',
+    ]);
+    for (const r of reporter) {
+      const url = r.url.replace(':purpose', 'contact').replace(':action', 'withdraw');
+      const res = await fetch(t.url + url, {
+        method: r.method,
+        redirect: 'manual',
+        headers: {
+          authorization: 'Bearer not-a-real-mailbox-token-000000',
+          ...(r.method === 'POST' ? { 'content-type': 'application/json' } : {}),
+        },
+        body: r.method === 'POST' ? '{}' : undefined,
+      });
+      const ok = url.startsWith('/api/') ? res.status === 401 : [303, 401].includes(res.status);
+      if (!ok) throw new Error(`${r.method} ${r.url} answered ${res.status} without a mailbox session`);
+    }
   });
 
   it('refuses every role-guarded route to an anonymous caller', async () => {

@@ -4,14 +4,24 @@ describe('loadConfig', () => {
   it('runs embedded with no settings at all: PostgreSQL queue backend, workers in the app', () => {
     const c = loadConfig({});
     expect(c.database.url).toBeUndefined();
-    expect(c.queue).toEqual({ backend: 'postgres', redisUrl: undefined, workersInProcess: true });
+    expect(c.queue).toEqual({
+      backend: 'postgres',
+      redisUrl: undefined,
+      workersInProcess: true,
+      prefix: 'anl',
+    });
     expect(c.http.port).toBe(3000);
     expect(c.session).toEqual({ idleMinutes: 30, absoluteHours: 12 });
   });
 
   it('uses Redis when REDIS_URL is given, with separate workers', () => {
     const c = loadConfig({ DATABASE_URL: 'postgres://app@db/x', REDIS_URL: 'redis://r:6379' });
-    expect(c.queue).toEqual({ backend: 'redis', redisUrl: 'redis://r:6379', workersInProcess: false });
+    expect(c.queue).toEqual({
+      backend: 'redis',
+      redisUrl: 'redis://r:6379',
+      workersInProcess: false,
+      prefix: 'anl',
+    });
     expect(c.database.migrationUrl).toBe('postgres://app@db/x');
   });
 

@@ -35,6 +35,8 @@ export interface AppConfig {
     backend: QueueBackend;
     redisUrl?: string;
     workersInProcess: boolean;
+    /** Redis key prefix: several installations (or test runs) can share one Redis */
+    prefix: string;
   };
   crypto: { dataKey?: string; dataKeyFile?: string };
   session: { idleMinutes: number; absoluteHours: number };
@@ -42,6 +44,12 @@ export interface AppConfig {
   log: { level: EnvSchema['LOG_LEVEL'] };
   metrics: { token?: string };
   initialAdminEmail: string;
+  intake: {
+    rateLimitPer10Minutes: number;
+    maxFileBytes: number;
+    maxFiles: number;
+    clamav?: { host: string; port: number };
+  };
 }
 
 function describe(errors: ValidationError[]): string {
@@ -65,6 +73,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     'COOKIE_SECURE',
     'SMTP_URL',
     'METRICS_TOKEN',
+    'CLAMAV_HOST',
   ]) {
     const value = source[key];
     if (value !== undefined) picked[key] = value;
@@ -108,6 +117,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       backend,
       redisUrl: env.REDIS_URL,
       workersInProcess: env.WORKERS_IN_PROCESS ?? !env.DATABASE_URL,
+      prefix: env.QUEUE_PREFIX,
     },
     crypto: { dataKey: env.DATA_KEY, dataKeyFile: env.DATA_KEY_FILE },
     session: { idleMinutes: env.SESSION_IDLE_MINUTES, absoluteHours: env.SESSION_ABSOLUTE_HOURS },
@@ -115,6 +125,12 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     log: { level: env.LOG_LEVEL },
     metrics: { token: env.METRICS_TOKEN },
     initialAdminEmail: env.INITIAL_ADMIN_EMAIL,
+    intake: {
+      rateLimitPer10Minutes: env.INTAKE_RATE_LIMIT_PER_10_MINUTES,
+      maxFileBytes: env.ATTACHMENT_MAX_MB * 1024 * 1024,
+      maxFiles: env.ATTACHMENT_MAX_FILES,
+      clamav: env.CLAMAV_HOST ? { host: env.CLAMAV_HOST, port: env.CLAMAV_PORT } : undefined,
+    },
   };
 }
 

@@ -80,6 +80,9 @@ export class EnvSchema {
   @IsBoolean()
   WORKERS_IN_PROCESS?: boolean;
 
+  @Matches(/^[A-Za-z0-9_-]{1,40}$/, { message: 'QUEUE_PREFIX may use letters, digits, - and _ (at most 40)' })
+  QUEUE_PREFIX = 'anl';
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
@@ -136,4 +139,32 @@ export class EnvSchema {
   @IsInt()
   @Min(1)
   RATE_LIMIT_PER_MINUTE = 300;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  INTAKE_RATE_LIMIT_PER_10_MINUTES = 20;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  ATTACHMENT_MAX_MB = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(20)
+  ATTACHMENT_MAX_FILES = 5;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  CLAMAV_HOST?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  CLAMAV_PORT = 3310;
 }

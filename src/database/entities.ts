@@ -6,6 +6,13 @@ import { StaffUserEntity } from '../modules/auth/entities/staff-user.entity.js';
 import { DataKeyEntity } from '../modules/crypto/entities/data-key.entity.js';
 import { OutboxMessageEntity } from '../modules/outbox/entities/outbox-message.entity.js';
 import { SettingEntity } from '../modules/settings/entities/setting.entity.js';
+import { InstallationSecretEntity } from '../modules/intake/entities/installation-secret.entity.js';
+import { IntakeDraftFileEntity } from '../modules/intake/entities/intake-draft-file.entity.js';
+import { MailboxSessionEntity } from '../modules/intake/entities/mailbox-session.entity.js';
+import { ReportAttachmentEntity } from '../modules/intake/entities/report-attachment.entity.js';
+import { ReportConsentEntity } from '../modules/intake/entities/report-consent.entity.js';
+import { ReportMessageEntity } from '../modules/intake/entities/report-message.entity.js';
+import { ReportEntity } from '../modules/intake/entities/report.entity.js';
 
 /**
  * Every entity, listed as classes so the compiled app, ts-jest and the migration CLI share one
@@ -20,4 +27,11 @@ export const ENTITIES = [
   DataKeyEntity,
   SettingEntity,
   OutboxMessageEntity,
+  ReportEntity,
+  ReportConsentEntity,
+  ReportMessageEntity,
+  ReportAttachmentEntity,
+  MailboxSessionEntity,
+  IntakeDraftFileEntity,
+  InstallationSecretEntity,
 ];

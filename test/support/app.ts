@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { PROJECT_ROOT } from '../../src/common/paths.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { REDIS_URL } from './env.js';
@@ -19,6 +20,24 @@ export interface RunningApp {
   proc: ChildProcess;
   stop(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Removes this run's queue keys (never FLUSHALL: the Redis is shared). */
+async function deleteRedisKeys(pattern: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } catch {
+    // a stopped Redis has nothing to clean
+  } finally {
+    redis.disconnect();
+  }
 }
 
 const MAIN = join(PROJECT_ROOT, 'dist', 'src', 'main.js');
@@ -43,6 +62,7 @@ export async function startApp(
     ? { EMBEDDED_DATA_DIR: opts.embeddedDataDir! }
     : { DATABASE_URL: db.appUrl, MIGRATION_DATABASE_URL: db.ownerUrl, REDIS_URL, DATA_KEY: TEST_DATA_KEY };
   const output: string[] = [];
+  const queuePrefix = env.QUEUE_PREFIX ?? `anltest-${randomBytes(4).toString('hex')}`;
   const proc = spawn(process.execPath, [MAIN, ...(opts.args ?? [])], {
     cwd: PROJECT_ROOT,
     env: {
@@ -53,6 +73,8 @@ export async function startApp(
       ...dbEnv,
       LOG_LEVEL: 'info',
       RATE_LIMIT_PER_MINUTE: '100000',
+      // a Redis namespace of its own: outbox ids restart at 1 in every test database
+      QUEUE_PREFIX: queuePrefix,
       INITIAL_ADMIN_EMAIL: 'admin@example.org',
       ...env,
     },
@@ -68,6 +90,9 @@ export async function startApp(
         const line = buffer.slice(0, nl);
         buffer = buffer.slice(nl + 1);
         output.push(line);
+        // ANL_TEST_ECHO=1 shows the app's output while debugging a test
+        if (process.env.ANL_TEST_ECHO === '1' && !line.includes('"level":30'))
+          process.stderr.write(`[app] ${line}\n`);
         if (line.includes('Anlaufstelle is listening')) {
           const port = (JSON.parse(line) as { port: number }).port;
           resolve(`http://127.0.0.1:${port}`);
@@ -105,6 +130,7 @@ export async function startApp(
     async close() {
       await stop();
       if (!existingDb && !embedded) await db.drop();
+      if (!embedded) await deleteRedisKeys(`${queuePrefix}:*`);
     },
   };
 }

@@ -1,9 +1,10 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
 import type { StaffRole } from '../../modules/auth/entities/staff-user.entity.js';
 
 export const PUBLIC_KEY = 'anl:public';
 export const ROLES_KEY = 'anl:roles';
 export const SESSION_STAGE_KEY = 'anl:session-stage';
+export const REPORTER_KEY = 'anl:reporter';
 
 /** Reachable without a login. Every route is authenticated unless marked with this. */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
@@ -17,3 +18,10 @@ export const Roles = (...roles: StaffRole[]) => SetMetadata(ROLES_KEY, roles);
  */
 export const AllowSessionStage = (...stages: ('mfa' | 'password')[]) =>
   SetMetadata(SESSION_STAGE_KEY, stages);
+
+/**
+ * Reachable without a staff login, but only with a reporter's mailbox token (checked by the
+ * handler's service); listed as 'reporter' in the route inventory.
+ */
+export const ReporterAuth = () =>
+  applyDecorators(SetMetadata(PUBLIC_KEY, true), SetMetadata(REPORTER_KEY, true));

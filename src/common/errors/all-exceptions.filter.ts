@@ -27,7 +27,7 @@ export function isApiRequest(req: FastifyRequest): boolean {
 }
 
 /** Connection-level database failures: the client did nothing wrong and should try again. */
-function isDatabaseUnavailable(e: unknown): boolean {
+export function isDatabaseUnavailable(e: unknown): boolean {
   const err = e as { code?: string; message?: string } | undefined;
   if (!err) return false;
   if (

@@ -1,13 +1,13 @@
 import { RequestMethod, type INestApplication } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { ModulesContainer } from '@nestjs/core';
-import { PUBLIC_KEY, ROLES_KEY } from '../decorators/public.decorator.js';
+import { PUBLIC_KEY, REPORTER_KEY, ROLES_KEY } from '../decorators/public.decorator.js';
 
 export interface RouteAccess {
   method: string;
   url: string;
   /** public = @Public(); roles = @Roles(...); direct-public = registered on Fastify, public by intent; unguarded = a bug */
-  access: 'public' | 'roles' | 'direct-public' | 'unguarded';
+  access: 'public' | 'reporter' | 'roles' | 'direct-public' | 'unguarded';
   roles?: string[];
   why?: string;
 }
@@ -38,7 +38,7 @@ export function routeInventory(
   fastifyRoutes: { method: string; url: string }[],
   directPublic: { prefix: string; why: string }[],
 ): RouteAccess[] {
-  const nest = new Map<string, { public: boolean; roles?: string[] }>();
+  const nest = new Map<string, { public: boolean; reporter: boolean; roles?: string[] }>();
   for (const module of app.get(ModulesContainer).values()) {
     for (const wrapper of module.controllers.values()) {
       const type = wrapper.metatype as (new (...args: unknown[]) => unknown) | undefined;
@@ -55,8 +55,10 @@ export function routeInventory(
         const isPublic =
           (Reflect.getMetadata(PUBLIC_KEY, handler) as boolean | undefined) ?? classPublic ?? false;
         const roles = (Reflect.getMetadata(ROLES_KEY, handler) as string[] | undefined) ?? classRoles;
+        const reporter = (Reflect.getMetadata(REPORTER_KEY, handler) as boolean | undefined) ?? false;
         for (const c of classPaths)
-          for (const m of asList(methodPath)) nest.set(`${verb} ${join(c, m)}`, { public: isPublic, roles });
+          for (const m of asList(methodPath))
+            nest.set(`${verb} ${join(c, m)}`, { public: isPublic, reporter, roles });
       }
     }
   }
@@ -70,7 +72,8 @@ export function routeInventory(
     // Fastify adds HEAD for every GET route
     const meta = nest.get(`${r.method} ${url}`) ?? (r.method === 'HEAD' ? nest.get(`GET ${url}`) : undefined);
     if (meta) {
-      if (meta.public) out.push({ method: r.method, url: r.url, access: 'public' });
+      if (meta.reporter) out.push({ method: r.method, url: r.url, access: 'reporter' });
+      else if (meta.public) out.push({ method: r.method, url: r.url, access: 'public' });
       else if (meta.roles?.length)
         out.push({ method: r.method, url: r.url, access: 'roles', roles: meta.roles });
       else out.push({ method: r.method, url: r.url, access: 'unguarded' });

@@ -4,7 +4,10 @@ import { LOCALES_DIR } from '../paths.js';
 
 /** Interface languages. Arabic and Farsi are right-to-left. German is the reference language. */
 export const LANGUAGES = ['de', 'en', 'ar', 'uk', 'tr', 'ru', 'fa'] as const;
-export type Lang = (typeof LANGUAGES)[number];
+/** Easy German (Leichte Sprache): a variant of German for the landing page and the form's help texts;
+ * every other string falls back to German. Its pages say lang="de". */
+export const EASY_GERMAN = 'ls' as const;
+export type Lang = (typeof LANGUAGES)[number] | typeof EASY_GERMAN;
 export const DEFAULT_LANG: Lang = 'de';
 export const RTL_LANGS: ReadonlySet<string> = new Set(['ar', 'fa']);
 /** Each language's own name, for the language switcher. */
@@ -16,6 +19,7 @@ export const LANGUAGE_NAMES: Record<Lang, string> = {
   tr: 'Türkçe',
   ru: 'Русский',
   fa: 'فارسی',
+  ls: 'Leichte Sprache',
 };
 
 type Messages = Record<string, string>;
@@ -54,7 +58,21 @@ export class I18nService {
   }
 
   isSupported(lang: string | undefined): lang is Lang {
-    return !!lang && (LANGUAGES as readonly string[]).includes(lang) && this.messages.has(lang);
+    return (
+      !!lang &&
+      ((LANGUAGES as readonly string[]).includes(lang) || lang === EASY_GERMAN) &&
+      this.messages.has(lang)
+    );
+  }
+
+  /** The value for <html lang> and hreflang. */
+  htmlLang(lang: string): string {
+    return lang === EASY_GERMAN ? 'de' : lang;
+  }
+
+  /** The language for dates and number formats. */
+  locale(lang: string): string {
+    return lang === EASY_GERMAN ? 'de' : lang;
   }
 
   has(lang: string, key: string): boolean {
@@ -79,6 +97,7 @@ export class I18nService {
     if (this.isSupported(query)) return query;
     if (this.isSupported(cookie)) return cookie;
     if (acceptLanguage) {
+      // Accept-Language never selects easy German: it is chosen on purpose
       const ranked = acceptLanguage
         .split(',')
         .map((part) => {

@@ -13,6 +13,16 @@ export class Redirect {
   ) {}
 }
 
+/** A page handler may also answer with another template than its default one (e.g. a confirmation). */
+export class RenderPage {
+  constructor(
+    readonly template: string,
+    readonly title: string,
+    readonly data: object,
+    readonly status = 200,
+  ) {}
+}
+
 /** Renders the context returned by a @Page() handler into its template and layout. */
 @Injectable()
 export class PageInterceptor implements NestInterceptor {
@@ -32,6 +42,10 @@ export class PageInterceptor implements NestInterceptor {
         if (data instanceof Redirect) {
           void reply.code(data.status).header('location', data.location);
           return from(Promise.resolve(''));
+        }
+        if (data instanceof RenderPage) {
+          void reply.code(data.status);
+          return from(this.renderer.render(req, reply, data.template, page.layout, data.title, data.data));
         }
         const { status, ...rest } = (data ?? {}) as { status?: number };
         // a page answering a POST is 200 (Nest's default for POST is 201)

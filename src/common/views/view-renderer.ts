@@ -14,6 +14,7 @@ interface NavItem {
 /** Staff navigation by role; later modules add their entries here. */
 const NAV: { href: string; label: string; roles: StaffRole[] }[] = [
   { href: '/staff', label: 'nav.dashboard', roles: ['admin', 'counsellor', 'officer', 'partner'] },
+  { href: '/staff/reports', label: 'nav.reports', roles: ['counsellor'] },
   { href: '/admin/organisations', label: 'nav.organisations', roles: ['admin'] },
   { href: '/admin/users', label: 'nav.users', roles: ['admin'] },
   { href: '/admin/settings', label: 'nav.settings', roles: ['admin'] },
@@ -55,6 +56,8 @@ export class ViewRenderer {
     return {
       ...data,
       lang,
+      htmlLang: this.i18n.htmlLang(lang),
+      easyLanguage: lang === 'ls',
       dir: this.i18n.dir(lang),
       title: this.i18n.t(lang, title),
       csrfToken: req.staff?.csrfToken ?? req.anonCsrfToken ?? '',

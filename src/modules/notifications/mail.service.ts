@@ -15,7 +15,12 @@ import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { MetricsService } from '../health/metrics.service.js';
 
-export const STAFF_EMAIL_TEMPLATES = ['new-report', 'test-message'] as const;
+export const STAFF_EMAIL_TEMPLATES = [
+  'new-report',
+  'mailbox-message',
+  'deletion-request',
+  'test-message',
+] as const;
 export type StaffEmailTemplate = (typeof STAFF_EMAIL_TEMPLATES)[number];
 
 export interface StaffEmail {

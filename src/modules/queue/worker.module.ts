@@ -27,7 +27,7 @@ export class WorkerModule {
         ViewsModule,
         // workers run up to `concurrency` jobs per queue, each may hold a connection
         TypeOrmModule.forRoot(buildDataSourceOptions(config.database.url, config.database.poolSize)),
-        QueueModule.forRoot({ databaseUrl: config.database.url }),
+        QueueModule.forRoot({ databaseUrl: config.database.url, tuning: { prefix: config.queue.prefix } }),
         OutboxModule,
         NotificationsModule,
         CryptoModule,

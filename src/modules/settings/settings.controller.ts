@@ -7,7 +7,10 @@ import { DomainError } from '../../common/errors/domain-error.js';
 import { formErrors } from '../../common/forms.js';
 import { Redirect } from '../../common/views/page.interceptor.js';
 import { ViewRenderer } from '../../common/views/view-renderer.js';
+import { SETTINGS } from './settings.registry.js';
 import { SettingsService, type SettingView } from './settings.service.js';
+
+const TEXT_SETTINGS = new Set(SETTINGS.filter((d) => d.type.kind === 'text').map((d) => d.key));
 
 function actor(req: FastifyRequest) {
   return { userId: req.staff!.userId, organisationId: req.staff!.organisationId };
@@ -25,8 +28,10 @@ function display(s: SettingView) {
     text: asText(s.value),
     defaultText: asText(s.default),
     multiline:
-      (typeof s.value === 'object' && !Array.isArray(s.value)) ||
-      (Array.isArray(s.value) && typeof s.value[0] === 'object'),
+      typeof s.value === 'string'
+        ? s.value.includes('\n') || TEXT_SETTINGS.has(s.key)
+        : (typeof s.value === 'object' && !Array.isArray(s.value)) ||
+          (Array.isArray(s.value) && typeof s.value[0] === 'object'),
   };
 }
 

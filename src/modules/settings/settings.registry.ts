@@ -7,6 +7,7 @@ export type SettingType =
   | { kind: 'int'; min: number; max: number }
   | { kind: 'int_list'; min: number; max: number; maxItems: number }
   | { kind: 'string'; maxLength: number; pattern?: RegExp; optional?: boolean }
+  | { kind: 'text'; maxLength: number; optional?: boolean }
   | { kind: 'districts' };
 
 export interface District {
@@ -19,7 +20,7 @@ export interface District {
 
 export interface SettingDefinition {
   key: string;
-  group: 'retention' | 'deadlines' | 'intake' | 'statistics' | 'reminders' | 'referrals';
+  group: 'retention' | 'deadlines' | 'intake' | 'statistics' | 'reminders' | 'referrals' | 'installation';
   type: SettingType;
   default: unknown;
 }
@@ -141,6 +142,56 @@ export const SETTINGS: readonly SettingDefinition[] = [
     type: { kind: 'int', min: 1, max: 60 },
     default: 7,
   },
+  // who runs this installation: shown on the privacy notice, imprint and accessibility statement
+  {
+    key: 'installation.operator',
+    group: 'installation',
+    type: { kind: 'text', maxLength: 1000 },
+    default:
+      'Stadt Halle (Saale)\nServicezentrum Integration und Demokratie\nMarktplatz 1\n06108 Halle (Saale)',
+  },
+  {
+    key: 'installation.contact_email',
+    group: 'installation',
+    type: { kind: 'string', maxLength: 320, optional: true },
+    default: '',
+  },
+  {
+    key: 'installation.contact_phone',
+    group: 'installation',
+    type: { kind: 'string', maxLength: 40, optional: true },
+    default: '',
+  },
+  {
+    key: 'installation.responsible',
+    group: 'installation',
+    type: { kind: 'text', maxLength: 500, optional: true },
+    default: '',
+  },
+  {
+    key: 'installation.dpo',
+    group: 'installation',
+    type: { kind: 'text', maxLength: 1000, optional: true },
+    default: '',
+  },
+  {
+    key: 'installation.supervisory_authority',
+    group: 'installation',
+    type: { kind: 'text', maxLength: 1000 },
+    default: 'Der Landesbeauftragte für den Datenschutz Sachsen-Anhalt\nLeiterstraße 9\n39104 Magdeburg',
+  },
+  {
+    key: 'installation.accessibility_enforcement',
+    group: 'installation',
+    type: { kind: 'text', maxLength: 1000 },
+    default: 'Die oder der Landesbeauftragte für Menschen mit Behinderungen des Landes Sachsen-Anhalt',
+  },
+  {
+    key: 'installation.accessibility_statement_date',
+    group: 'installation',
+    type: { kind: 'string', maxLength: 10, pattern: /^\d{4}-\d{2}-\d{2}$/ },
+    default: '2026-11-27',
+  },
 ];
 
 export function findSetting(key: string): SettingDefinition | undefined {
@@ -181,6 +232,13 @@ export function checkSettingValue(
       if (v === '' && t.optional) return { value: '' };
       if (v.length > t.maxLength || (t.pattern && !t.pattern.test(v)))
         return { error: 'settings.errors.string' };
+      return { value: v };
+    }
+    case 'text': {
+      if (typeof raw !== 'string') return { error: 'settings.errors.string' };
+      const v = raw.replace(/\r\n?/g, '\n').trim();
+      if (v === '' && !t.optional) return { error: 'settings.errors.string' };
+      if (v.length > t.maxLength) return { error: 'settings.errors.string' };
       return { value: v };
     }
     case 'districts': {

@@ -2,20 +2,13 @@ import { Controller, Get, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Page } from '../../common/decorators/page.decorator.js';
-import { Public, Roles } from '../../common/decorators/public.decorator.js';
+import { Roles } from '../../common/decorators/public.decorator.js';
 import { STAFF_ROLES } from '../auth/entities/staff-user.entity.js';
 
-/** The public landing page and the staff start page. */
+/** The staff start page (the public pages belong to the intake module). */
 @ApiExcludeController()
 @Controller()
 export class WebController {
-  @Public()
-  @Get()
-  @Page('home', 'home.title', 'public')
-  home() {
-    return {};
-  }
-
   @Roles(...STAFF_ROLES)
   @Get('staff')
   @Page('staff/dashboard', 'staff.dashboard.title')

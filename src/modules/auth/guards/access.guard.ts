@@ -5,6 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
 import type { DataSource } from 'typeorm';
 import { PUBLIC_KEY, ROLES_KEY, SESSION_STAGE_KEY } from '../../../common/decorators/public.decorator.js';
+import { fieldValue } from '../../../common/http/form-body.js';
 import { COOKIE } from '../../../common/http/request-context.js';
 import { APP_CONFIG } from '../../../config/config.module.js';
 import type { AppConfig } from '../../../config/app-config.js';
@@ -84,17 +85,22 @@ export class AccessGuard implements CanActivate {
   }
 
   private checkCsrf(req: FastifyRequest): void {
+    // Browsers send Sec-Fetch-Site on every request: it alone decides. (With our no-referrer policy a
+    // form post carries `Origin: null`, so Origin can't be compared there.) Without it (old browsers,
+    // API clients), a present Origin must be ours; the token is checked in every case below.
     const site = req.headers['sec-fetch-site'];
-    if (site && site !== 'same-origin' && site !== 'none') throw AuthErrors.csrf();
-    const origin = req.headers.origin;
-    if (origin !== undefined) {
-      const host = req.headers.host;
-      const own = host ? [`http://${host}`, `https://${host}`] : [];
-      if (origin !== this.allowedOrigin && !own.includes(origin)) throw AuthErrors.csrf();
+    if (site !== undefined) {
+      if (site !== 'same-origin' && site !== 'none') throw AuthErrors.csrf();
+    } else {
+      const origin = req.headers.origin;
+      if (origin !== undefined && origin !== 'null') {
+        const host = req.headers.host;
+        const own = host ? [`http://${host}`, `https://${host}`] : [];
+        if (origin !== this.allowedOrigin && !own.includes(origin)) throw AuthErrors.csrf();
+      }
     }
     const body = req.body as Record<string, unknown> | undefined;
-    const supplied =
-      req.headers['x-csrf-token'] ?? (body && typeof body === 'object' ? body._csrf : undefined);
+    const supplied = req.headers['x-csrf-token'] ?? fieldValue(body, '_csrf');
     if (body && typeof body === 'object' && '_csrf' in body) delete body._csrf;
     if (req.staff) {
       if (!sameToken(supplied, req.staff.csrfToken)) throw AuthErrors.csrf();

@@ -1,0 +1,319 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { LessThan, type DataSource, type EntityManager, type FindOptionsWhere } from 'typeorm';
+import { DEADLINE_LIFE_AREAS, type ConsentPurpose } from '../../common/domain/vocabulary.js';
+import { AuditService, type AuditInput } from '../audit/audit.service.js';
+import { StaffService } from '../auth/staff.service.js';
+import { CryptoService } from '../crypto/crypto.service.js';
+import { StaffEmailProcessor } from '../notifications/staff-email.processor.js';
+import type { StaffEmailTemplate } from '../notifications/mail.service.js';
+import { SettingsService } from '../settings/settings.service.js';
+import { ATTACHMENT_KINDS, type AcceptedAttachment } from './attachments/attachment.types.js';
+import { IntakeDraftFileEntity } from './entities/intake-draft-file.entity.js';
+import { ReportAttachmentEntity } from './entities/report-attachment.entity.js';
+import { ReportConsentEntity } from './entities/report-consent.entity.js';
+import { ReportEntity } from './entities/report.entity.js';
+import { InstallationSecretsService } from './installation-secrets.service.js';
+import { IntakeErrors } from './intake.errors.js';
+import { generateReceipt, hashReceipt } from './receipts.js';
+import type { ReportInput } from './report-validation.js';
+
+/** Stored encrypted as one JSON document per report. */
+export interface ReportContent {
+  v: 1;
+  narrative: string;
+  place: string | null;
+  incidentApprox: string | null;
+  groundOther: string | null;
+}
+
+export interface SubmitOptions {
+  /** the form's idempotency token: a retry with the same token never creates a second report */
+  idempotencyKey?: string;
+  channel: 'web_form' | 'api' | 'phone' | 'in_person' | 'letter' | 'email';
+  /** staff-entered: the counsellor who recorded it, and the organisation it lands in */
+  staff?: { userId: string; organisationId: string };
+  files: AcceptedAttachment[];
+}
+
+export interface SubmitResult {
+  reportId: string;
+  receipt: string;
+  /** true when this was a retry and the receipt is the one shown before */
+  replayed: boolean;
+  /** months of the AGG deadline when the life area has one */
+  deadlineMonths: number | null;
+  contact: boolean;
+}
+
+const REPLAY_WINDOW_MS = 24 * 3600_000;
+const DRAFT_TTL_MS = 3600_000;
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The public intake: stores reports in one transaction, with their consents and the notification. */
+@Injectable()
+export class IntakeService {
+  private readonly logger = new Logger(IntakeService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly crypto: CryptoService,
+    private readonly audit: AuditService,
+    private readonly staff: StaffService,
+    private readonly staffEmail: StaffEmailProcessor,
+    private readonly settings: SettingsService,
+    private readonly secrets: InstallationSecretsService,
+  ) {}
+
+  async districtCodes(): Promise<string[]> {
+    return (await this.settings.districts()).map((d) => d.code);
+  }
+
+  async deadlineMonths(lifeArea: string): Promise<number | null> {
+    if (!(DEADLINE_LIFE_AREAS as readonly string[]).includes(lifeArea)) return null;
+    return this.settings.getInt(`deadlines.${lifeArea}_months`);
+  }
+
+  /** The organisation public reports go to: the configured one, else the service centre. */
+  async receivingOrganisationId(): Promise<string> {
+    const code = await this.settings.get<string>('intake.receiving_organisation_code');
+    if (code) {
+      const org = await this.staff.findOrganisationByCode(code);
+      if (org && !org.disabledAt) return org.id;
+    }
+    const centre = (await this.staff.listOrganisations()).find(
+      (o) => o.kind === 'service_centre' && !o.disabledAt,
+    );
+    if (!centre) throw IntakeErrors.noReceivingOrganisation();
+    return centre.id;
+  }
+
+  /** A retry with the same idempotency token: the same receipt while the replay window lasts. */
+  async replay(idempotencyKey: string): Promise<SubmitResult | null> {
+    const report = await this.db
+      .getRepository(ReportEntity)
+      .findOneBy({ idempotencyHash: sha256(idempotencyKey) });
+    if (!report) return null;
+    if (
+      !report.receiptReplay ||
+      !report.receiptReplayUntil ||
+      report.receiptReplayUntil.getTime() < Date.now()
+    )
+      throw IntakeErrors.alreadySubmitted();
+    const receipt = await this.crypto.decryptString(report.dataKeyId, report.receiptReplay);
+    return {
+      reportId: report.id,
+      receipt,
+      replayed: true,
+      deadlineMonths: await this.deadlineMonths(report.lifeArea),
+      contact: report.contactChannel !== 'none',
+    };
+  }
+
+  async submit(input: ReportInput, opts: SubmitOptions): Promise<SubmitResult> {
+    if (opts.idempotencyKey) {
+      const earlier = await this.replay(opts.idempotencyKey);
+      if (earlier) return earlier;
+    }
+    const organisationId = opts.staff?.organisationId ?? (await this.receivingOrganisationId());
+    const receipt = generateReceipt();
+    const receiptHash = await hashReceipt(receipt, await this.secrets.get('receipt_salt'));
+    const deadlineMonths = await this.deadlineMonths(input.lifeArea);
+    try {
+      const reportId = await this.db.transaction(async (m) => {
+        const dataKeyId = await this.crypto.createDataKey(m);
+        const content: ReportContent = {
+          v: 1,
+          narrative: input.narrative,
+          place: input.place,
+          incidentApprox: input.incidentApprox,
+          groundOther: input.groundOther,
+        };
+        const report = m.getRepository(ReportEntity).create({
+          receivingOrganisationId: organisationId,
+          channel: opts.channel,
+          reporterRole: opts.staff ? 'staff_entry' : input.reporterRole,
+          enteredBy: opts.staff?.userId ?? null,
+          dataKeyId,
+          content: await this.crypto.encrypt(dataKeyId, JSON.stringify(content), m),
+          contact: input.contact
+            ? await this.crypto.encrypt(dataKeyId, JSON.stringify(input.contact), m)
+            : null,
+          contactChannel: input.contactChannel,
+          preferredLanguage: input.preferredLanguage,
+          whenKind: input.whenKind,
+          incidentDate: input.incidentDate,
+          district: input.district,
+          grounds: input.grounds,
+          lifeArea: input.lifeArea,
+          supportWishes: input.wishes,
+          status: 'new',
+          receiptHash,
+          idempotencyHash: opts.idempotencyKey ? sha256(opts.idempotencyKey) : null,
+          receiptReplay: opts.idempotencyKey ? await this.crypto.encrypt(dataKeyId, receipt, m) : null,
+          receiptReplayUntil: opts.idempotencyKey ? new Date(Date.now() + REPLAY_WINDOW_MS) : null,
+          statisticsOptOut: input.consents.statisticsOptOut,
+          deletionRequestedAt: null,
+          erasedAt: null,
+        });
+        await m.getRepository(ReportEntity).insert(report);
+        const form = opts.staff ? 'oral' : 'online';
+        const grants: ConsentPurpose[] = ['store'];
+        if (input.consents.contact) grants.push('contact');
+        if (input.consents.share) grants.push('share');
+        if (input.consents.statisticsOptOut) grants.push('statistics_opt_out');
+        await m.getRepository(ReportConsentEntity).insert(
+          grants.map((purpose) => ({
+            reportId: report.id,
+            purpose,
+            action: 'grant' as const,
+            form,
+            recordedBy: opts.staff?.userId ?? null,
+          })),
+        );
+        await this.storeAttachments(m, report.id, dataKeyId, opts.files, null);
+        await this.audit.record(m, {
+          ...this.actor(opts.staff),
+          action: 'report.create',
+          entityType: 'report',
+          entityId: report.id,
+        });
+        await this.notifyCounsellors(m, organisationId, 'new-report', opts.staff?.userId);
+        return report.id;
+      });
+      return { reportId, receipt, replayed: false, deadlineMonths, contact: input.contactChannel !== 'none' };
+    } catch (e) {
+      // two submissions of the same form raced: the other one won, show its receipt
+      if (opts.idempotencyKey && (e as { code?: string }).code === '23505') {
+        const earlier = await this.replay(opts.idempotencyKey);
+        if (earlier) return earlier;
+      }
+      throw e;
+    }
+  }
+
+  private actor(staff?: {
+    userId: string;
+    organisationId: string;
+  }): Pick<AuditInput, 'actorType' | 'actorId' | 'organisationId'> {
+    return staff
+      ? { actorType: 'staff', actorId: staff.userId, organisationId: staff.organisationId }
+      : { actorType: 'reporter', actorId: null, organisationId: null };
+  }
+
+  async storeAttachments(
+    m: EntityManager,
+    reportId: string,
+    dataKeyId: string,
+    files: AcceptedAttachment[],
+    messageId: string | null,
+  ): Promise<void> {
+    for (const f of files) {
+      await m.getRepository(ReportAttachmentEntity).insert({
+        reportId,
+        messageId,
+        kind: f.kind,
+        mime: f.mime,
+        size: f.size,
+        data: await this.crypto.encrypt(dataKeyId, f.data, m),
+      });
+    }
+  }
+
+  /** One e-mail job per active counsellor of the organisation; the job carries ids only. */
+  async notifyCounsellors(
+    m: EntityManager,
+    organisationId: string,
+    template: StaffEmailTemplate,
+    exceptUserId?: string,
+  ): Promise<void> {
+    const users = await this.staff.listUsers(organisationId);
+    for (const u of users) {
+      if (u.role !== 'counsellor' || u.disabledAt || u.id === exceptUserId) continue;
+      await this.staffEmail.queue(m, u.id, template);
+    }
+  }
+
+  // ---- drafts: files accepted while the rest of the form had errors ----
+
+  /** Keeps accepted files encrypted for an hour; returns the draft token for the form. */
+  async saveDraftFiles(files: AcceptedAttachment[], existingToken?: string): Promise<string> {
+    const token =
+      existingToken && /^[A-Za-z0-9_-]{32,64}$/.test(existingToken)
+        ? existingToken
+        : randomBytes(24).toString('base64url');
+    const draftHash = sha256(token);
+    await this.db.transaction(async (m) => {
+      const dataKeyId = await this.crypto.createDataKey(m);
+      for (const f of files) {
+        await m.getRepository(IntakeDraftFileEntity).insert({
+          draftHash,
+          dataKeyId,
+          kind: f.kind,
+          mime: f.mime,
+          size: f.size,
+          data: await this.crypto.encrypt(dataKeyId, f.data, m),
+          expiresAt: new Date(Date.now() + DRAFT_TTL_MS),
+        });
+      }
+    });
+    return token;
+  }
+
+  /** Files of a draft, or null when the token is unknown or its files have expired. */
+  async loadDraftFiles(token: string | undefined): Promise<AcceptedAttachment[] | null> {
+    if (!token || !/^[A-Za-z0-9_-]{32,64}$/.test(token)) return null;
+    const rows = await this.db
+      .getRepository(IntakeDraftFileEntity)
+      .find({ where: { draftHash: sha256(token) }, order: { createdAt: 'ASC' } });
+    const live = rows.filter((r) => r.expiresAt.getTime() > Date.now());
+    if (live.length === 0) return null;
+    const out: AcceptedAttachment[] = [];
+    for (const r of live) {
+      const data = await this.crypto.decrypt(r.dataKeyId, r.data);
+      const kind = r.kind as AcceptedAttachment['kind'];
+      out.push({
+        kind,
+        mime: r.mime,
+        extension: ATTACHMENT_KINDS[kind].extension,
+        data,
+        size: r.size,
+        reencoded: true,
+      });
+    }
+    return out;
+  }
+
+  async discardDraft(token: string | undefined): Promise<void> {
+    if (!token) return;
+    await this.purgeDrafts({ draftHash: sha256(token) });
+  }
+
+  /** Removes expired drafts and destroys their keys; also erases receipts past the replay window. */
+  async purgeExpired(): Promise<{ drafts: number; replays: number }> {
+    const drafts = await this.purgeDrafts({ expiresAt: LessThan(new Date()) });
+    const result = await this.db
+      .createQueryBuilder()
+      .update(ReportEntity)
+      .set({ receiptReplay: null, receiptReplayUntil: null })
+      .where('receipt_replay_until < now()')
+      .execute();
+    return { drafts, replays: result.affected ?? 0 };
+  }
+
+  private async purgeDrafts(where: FindOptionsWhere<IntakeDraftFileEntity>): Promise<number> {
+    return this.db.transaction(async (m) => {
+      const rows = await m
+        .getRepository(IntakeDraftFileEntity)
+        .find({ where, select: { id: true, dataKeyId: true } });
+      if (rows.length === 0) return 0;
+      await m.getRepository(IntakeDraftFileEntity).delete(rows.map((r) => r.id));
+      for (const keyId of new Set(rows.map((r) => r.dataKeyId))) await this.crypto.destroyDataKey(keyId, m);
+      return rows.length;
+    });
+  }
+}
