@@ -1,10 +1,14 @@
 import { AuditAppendOnly1795755100000 } from './1795755100000-AuditAppendOnly.js';
 import { Foundation1795755035483 } from './1795755035483-Foundation.js';
 import { Intake1795756941712 } from './1795756941712-Intake.js';
+import { Cases1795758401479 } from './1795758401479-Cases.js';
+import { CaseRowLevelSecurity1795758500000 } from './1795758500000-CaseRowLevelSecurity.js';
 
 /** Every migration, in order, as classes (so .ts and compiled .js share one list). */
 export const MIGRATIONS: Function[] = [
   Foundation1795755035483,
   AuditAppendOnly1795755100000,
   Intake1795756941712,
+  Cases1795758401479,
+  CaseRowLevelSecurity1795758500000,
 ];

@@ -35,7 +35,16 @@ function validationToDomainError(errors: ValidationError[]): DomainError {
       messageKey: `validation.${constraint}`,
     })),
   );
-  return new DomainError('validation', 'errors.validation', {}, fields);
+  // a field that may not be sent at all (organisation, role, …) is a bad request, not a validation slip
+  const code = fields.some((f) => f.messageKey === 'validation.whitelistValidation')
+    ? 'bad_request'
+    : 'validation';
+  return new DomainError(
+    code,
+    code === 'bad_request' ? 'errors.bad_request' : 'errors.validation',
+    {},
+    fields,
+  );
 }
 
 function partialsIn(dir: string): Record<string, string> {

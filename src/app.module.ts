@@ -16,6 +16,7 @@ import { OutboxModule } from './modules/outbox/outbox.module.js';
 import { QueueModule } from './modules/queue/queue.module.js';
 import { SettingsModule } from './modules/settings/settings.module.js';
 import { DemoModule } from './modules/demo/demo.module.js';
+import { CasesModule } from './modules/cases/cases.module.js';
 import { IntakeModule } from './modules/intake/intake.module.js';
 import { MaintenanceModule } from './modules/maintenance/maintenance.module.js';
 import { WebModule } from './modules/web/web.module.js';
@@ -44,6 +45,7 @@ export class AppModule {
         AuthModule,
         HealthModule,
         IntakeModule,
+        CasesModule,
         MaintenanceModule,
         DemoModule,
         WebModule,

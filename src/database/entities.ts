@@ -13,6 +13,13 @@ import { ReportAttachmentEntity } from '../modules/intake/entities/report-attach
 import { ReportConsentEntity } from '../modules/intake/entities/report-consent.entity.js';
 import { ReportMessageEntity } from '../modules/intake/entities/report-message.entity.js';
 import { ReportEntity } from '../modules/intake/entities/report.entity.js';
+import { CaseCounterEntity } from '../modules/cases/entities/case-counter.entity.js';
+import { CaseEntryEntity } from '../modules/cases/entities/case-entry.entity.js';
+import { CaseReminderEntity } from '../modules/cases/entities/case-reminder.entity.js';
+import { CaseTaskEntity } from '../modules/cases/entities/case-task.entity.js';
+import { CaseEntity } from '../modules/cases/entities/case.entity.js';
+import { IncidentReportEntity } from '../modules/cases/entities/incident-report.entity.js';
+import { IncidentEntity } from '../modules/cases/entities/incident.entity.js';
 
 /**
  * Every entity, listed as classes so the compiled app, ts-jest and the migration CLI share one
@@ -34,4 +41,11 @@ export const ENTITIES = [
   MailboxSessionEntity,
   IntakeDraftFileEntity,
   InstallationSecretEntity,
+  CaseEntity,
+  IncidentEntity,
+  IncidentReportEntity,
+  CaseEntryEntity,
+  CaseTaskEntity,
+  CaseReminderEntity,
+  CaseCounterEntity,
 ];

@@ -17,6 +17,7 @@ export function createHandlebars(i18n: I18nService): typeof Handlebars {
     'includes',
     (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value),
   );
+  hbs.registerHelper('array', (...args: unknown[]) => args.slice(0, -1));
   hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
   hbs.registerHelper('formatDate', (value: unknown, options: Handlebars.HelperOptions) => {
     if (!value) return '';

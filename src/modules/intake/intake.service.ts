@@ -159,6 +159,7 @@ export class IntakeService {
           statisticsOptOut: input.consents.statisticsOptOut,
           deletionRequestedAt: null,
           erasedAt: null,
+          closureReason: null,
         });
         await m.getRepository(ReportEntity).insert(report);
         const form = opts.staff ? 'oral' : 'online';
@@ -315,5 +316,95 @@ export class IntakeService {
       for (const keyId of new Set(rows.map((r) => r.dataKeyId))) await this.crypto.destroyDataKey(keyId, m);
       return rows.length;
     });
+  }
+
+  // ---- erasure (cases/retention)
+  // Used by src/modules/cases/retention: crypto-shredding of one report, and the subject access export.
+  // Raw SQL on the intake tables keeps this section self-contained.
+
+  /**
+   * Erases a report for good, in the caller's transaction: destroys its data key (narrative, contact,
+   * messages, files and the receipt replay become unreadable), removes the ciphertext as well (so a
+   * dump shows none), the messages, files, consent ledger and mailbox sessions, and makes the receipt
+   * unusable. What stays is the classification (codes, the incident month) for statistics. One
+   * `report.erased` audit entry without content. Idempotent: false when it was erased already.
+   */
+  async eraseReport(
+    m: EntityManager,
+    reportId: string,
+    actor: Pick<AuditInput, 'actorType' | 'actorId' | 'organisationId'>,
+  ): Promise<boolean> {
+    const rows = (await m.query(`SELECT data_key_id, erased_at FROM report WHERE id = $1 FOR UPDATE`, [
+      reportId,
+    ])) as { data_key_id: string; erased_at: Date | null }[];
+    if (rows.length === 0 || rows[0].erased_at) return false;
+    await m.query(`DELETE FROM mailbox_session WHERE report_id = $1`, [reportId]);
+    await m.query(`DELETE FROM report_attachment WHERE report_id = $1`, [reportId]);
+    await m.query(`DELETE FROM report_message WHERE report_id = $1`, [reportId]);
+    await m.query(`DELETE FROM report_consent WHERE report_id = $1`, [reportId]);
+    await m.query(
+      `UPDATE report SET content = '\\x'::bytea, contact = NULL, receipt_hash = 'erased:' || id::text,
+         idempotency_hash = NULL, receipt_replay = NULL, receipt_replay_until = NULL,
+         incident_date = date_trunc('month', incident_date)::date,
+         when_kind = CASE WHEN when_kind = 'date' THEN 'month' ELSE when_kind END,
+         erased_at = now()
+       WHERE id = $1`,
+      [reportId],
+    );
+    await this.crypto.destroyDataKey(rows[0].data_key_id, m);
+    await this.audit.record(m, { ...actor, action: 'report.erased', entityType: 'report', entityId: reportId });
+    return true;
+  }
+
+  /**
+   * Everything stored about one report, decrypted, for a subject access export (the caller checks
+   * that the report belongs to its case and organisation, and audits). Null when erased or unknown.
+   */
+  async reportForExport(m: EntityManager, reportId: string) {
+    const report = await m.getRepository(ReportEntity).findOneBy({ id: reportId });
+    if (!report || report.erasedAt) return null;
+    const content = JSON.parse(await this.crypto.decryptString(report.dataKeyId, report.content, m)) as ReportContent;
+    const contact = report.contact
+      ? (JSON.parse(await this.crypto.decryptString(report.dataKeyId, report.contact, m)) as Record<string, string>)
+      : null;
+    const consents = (await m.query(
+      `SELECT purpose, action, form, recorded_at FROM report_consent WHERE report_id = $1 ORDER BY id`,
+      [reportId],
+    )) as { purpose: string; action: string; form: string; recorded_at: Date }[];
+    const messages = (await m.query(
+      `SELECT id, direction, body, created_at, read_at FROM report_message WHERE report_id = $1 ORDER BY created_at, id`,
+      [reportId],
+    )) as { id: string; direction: string; body: Buffer; created_at: Date; read_at: Date | null }[];
+    const attachments = (await m.query(
+      `SELECT kind, mime, size, message_id, created_at FROM report_attachment WHERE report_id = $1 ORDER BY created_at, id`,
+      [reportId],
+    )) as { kind: string; mime: string; size: number; message_id: string | null; created_at: Date }[];
+    return {
+      report,
+      content,
+      contact,
+      consents: consents.map((c) => ({
+        purpose: c.purpose,
+        action: c.action,
+        form: c.form,
+        recordedAt: c.recorded_at,
+      })),
+      messages: await Promise.all(
+        messages.map(async (msg) => ({
+          direction: msg.direction as 'from_reporter' | 'to_reporter',
+          body: await this.crypto.decryptString(report.dataKeyId, msg.body, m),
+          createdAt: msg.created_at,
+          readAt: msg.read_at,
+          attachments: attachments.filter((a) => a.message_id === msg.id).length,
+        })),
+      ),
+      attachments: attachments.map((a) => ({
+        kind: a.kind,
+        mime: a.mime,
+        size: a.size,
+        withMessage: a.message_id !== null,
+        createdAt: a.created_at,
+      })),
+    };
   }
 }

@@ -89,6 +89,10 @@ export class ReportEntity {
   @Column({ type: 'text', default: 'new' })
   status: ReportStatus;
 
+  /** set when the report itself is closed in the inbox (duplicate, spam); such reports are never counted */
+  @Column({ type: 'text', name: 'closure_reason', nullable: true })
+  closureReason: string | null;
+
   /** argon2id(receipt, installation salt): the hash is the lookup key, the receipt is never stored */
   @Column({ type: 'text', name: 'receipt_hash', unique: true })
   receiptHash: string;

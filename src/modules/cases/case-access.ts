@@ -1,0 +1,25 @@
+import type { DataSource, EntityManager } from 'typeorm';
+
+/**
+ * Runs `fn` in a transaction in which row-level security sees only this organisation's case rows
+ * (see migration CaseRowLevelSecurity). The service checks ownership itself as well: this is the
+ * second line, for the query that forgets.
+ */
+export function withOrganisation<T>(
+  db: DataSource,
+  organisationId: string,
+  fn: (m: EntityManager) => Promise<T>,
+): Promise<T> {
+  return db.transaction(async (m) => {
+    await m.query(`SELECT set_config('anl.organisation_id', $1, true)`, [organisationId]);
+    return fn(m);
+  });
+}
+
+/** For jobs that work across organisations (retention, reminders): declared, never implied. */
+export function asSystem<T>(db: DataSource, fn: (m: EntityManager) => Promise<T>): Promise<T> {
+  return db.transaction(async (m) => {
+    await m.query(`SELECT set_config('anl.scope', 'system', true)`);
+    return fn(m);
+  });
+}
