@@ -18,7 +18,7 @@ import { STAFF_ROLES, type StaffRole } from './modules/auth/entities/staff-user.
 import { StaffService, SYSTEM_ACTOR } from './modules/auth/staff.service.js';
 import { CryptoModule } from './modules/crypto/crypto.module.js';
 import { CryptoService } from './modules/crypto/crypto.service.js';
-import { DemoModule } from './modules/demo/demo.module.js';
+import { DemoCasesSeeder } from './modules/demo/demo-cases.seeder.js';
 import { DemoService } from './modules/demo/demo.service.js';
 import { prepareRuntime } from './runtime.js';
 import { createHttpApp, DIRECT_PUBLIC_ROUTES } from './app.factory.js';
@@ -76,7 +76,6 @@ class CliModule {
         CryptoModule,
         AuditModule,
         AuthModule,
-        DemoModule,
       ],
     };
   }
@@ -244,11 +243,22 @@ async function run(command: string | undefined, args: string[]): Promise<number>
         await runtime.stop();
       }
     }
-    case 'demo:seed':
-      return withContext(config, async (ctx) => {
-        printDemoLogins(await ctx.get(DemoService).seed(), config.http.publicUrl);
+    case 'demo:seed': {
+      // the whole application (intake and cases write outbox rows), without listening
+      const logger = createLogger({ log: { level: 'warn' } });
+      const runtime = await prepareRuntime(config, logger);
+      const app = await createHttpApp({ config, databaseUrl: runtime.databaseUrl, logger });
+      try {
+        await app.init();
+        printDemoLogins(await app.get(DemoService).seed(), config.http.publicUrl);
+        const seeded = await app.get(DemoCasesSeeder).seed();
+        console.log(`demo data: ${seeded.reports} reports, ${seeded.cases} cases`);
         return 0;
-      });
+      } finally {
+        await app.close();
+        await runtime.stop();
+      }
+    }
     case undefined:
     case 'help':
     case '--help':

@@ -4,6 +4,7 @@ import { ConfigError, loadConfigFromProcess, type AppConfig } from './config/app
 import { printDemoLogins, printInitialAdmin } from './console.js';
 import { createLogger } from './common/logging/logger.js';
 import { StaffService } from './modules/auth/staff.service.js';
+import { DemoCasesSeeder } from './modules/demo/demo-cases.seeder.js';
 import { DemoService } from './modules/demo/demo.service.js';
 import { QueueService } from './modules/queue/queue.service.js';
 import { prepareRuntime } from './runtime.js';
@@ -43,8 +44,12 @@ async function main(): Promise<void> {
   await app.init();
   const admin = await app.get(StaffService).ensureInitialAdmin(config.initialAdminEmail);
   if (admin) printInitialAdmin(admin, config.http.publicUrl);
-  if (process.argv.includes('--demo'))
+  if (process.argv.includes('--demo')) {
     printDemoLogins(await app.get(DemoService).seed(), config.http.publicUrl);
+    const seeded = await app.get(DemoCasesSeeder).seed();
+    if (seeded.reports)
+      process.stdout.write(`Demo data: ${seeded.reports} reports, ${seeded.cases} cases.\n`);
+  }
   if (config.queue.workersInProcess) await app.get(QueueService).startWorkers();
 
   await app.listen({ port: config.http.port, host: config.http.host });
