@@ -93,6 +93,7 @@ describe('cases', () => {
     await makeUser('bea', 'BNO', 'counsellor');
     await makeUser('olga', 'SZI', 'officer');
     await makeUser('paul', 'RHS', 'partner');
+    await makeUser('adam', 'BNO', 'admin');
   }, 120_000);
   afterAll(() => t?.close());
 
@@ -353,21 +354,23 @@ describe('cases', () => {
         'legal-hold': { reason: 'x' },
       };
       const body = bodies[url.split('/').pop() ?? ''] ?? {};
-      const bea =
+      // the outsider with the right role: a counsellor of another organisation, or its admin for admin-only routes
+      const outsider = r.roles?.includes('counsellor') ? users.bea.client : users.adam.client;
+      const res404 =
         r.method === 'GET'
-          ? await users.bea.client.get(url)
-          : await users.bea.client.request(
+          ? await outsider.get(url)
+          : await outsider.request(
               r.method,
               url,
               url.startsWith('/api/')
-                ? { json: body, headers: { 'x-csrf-token': users.bea.client.csrf } }
+                ? { json: body, headers: { 'x-csrf-token': outsider.csrf } }
                 : {
-                    form: { _csrf: users.bea.client.csrf, body: 'x' },
+                    form: { _csrf: outsider.csrf, body: 'x' },
                     headers: { 'sec-fetch-site': 'same-origin' },
                   },
             );
-      if (bea.status !== 404)
-        throw new Error(`${r.method} ${r.url} answered ${bea.status} to another organisation`);
+      if (res404.status !== 404)
+        throw new Error(`${r.method} ${r.url} answered ${res404.status} to another organisation`);
       for (const who of ['olga', 'paul']) {
         const res =
           r.method === 'GET'
@@ -387,6 +390,18 @@ describe('cases', () => {
       404,
     );
   }, 60_000);
+
+  it('shows admins of the owning organisation the access log of a case', async () => {
+    const log = await admin.get(`/api/v1/cases/${caseId}/access-log`);
+    expect(log.status).toBe(200);
+    const actions = (log.json() as { action: string; actor: string }[]).map((e) => e.action);
+    expect(actions).toEqual(
+      expect.arrayContaining(['case.open', 'case.read', 'case.status.open', 'case.read_denied']),
+    );
+    expect((await users.anna.client.get(`/api/v1/cases/${caseId}/access-log`)).status).toBe(403);
+    const page = await admin.get(`/staff/cases/${caseId}`);
+    expect(page.body).toContain('Zugriffsprotokoll');
+  });
 
   it('audits every read of a case', async () => {
     const reads = await owner((c) =>

@@ -106,6 +106,11 @@ export class AuditService {
     return { ok: true, checked, head: checked > 0 ? expectedPrev : undefined };
   }
 
+  /** Who did what with one object, newest first (the access log admins see on a case). */
+  async eventsFor(entityType: string, entityId: string, limit = 200): Promise<AuditEventEntity[]> {
+    return this.events.find({ where: { entityType, entityId }, order: { id: 'DESC' }, take: limit });
+  }
+
   async head(): Promise<AuditHead | null> {
     const [last] = await this.events.find({
       select: { id: true, hash: true, occurredAt: true },

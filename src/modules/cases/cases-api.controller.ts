@@ -124,6 +124,13 @@ export class CasesApiController {
     };
   }
 
+  @Get('cases/:id/access-log')
+  @Roles('admin')
+  @ApiOperation({ summary: "The case's access log (admins of the owning organisation)" })
+  accessLog(@Req() req: FastifyRequest, @Param('id') id: string) {
+    return this.cases.accessLog(req.staff!, id);
+  }
+
   @Post('cases/:id/status')
   @ApiOperation({ summary: 'Change the status (state machine; 409 with the allowed next states)' })
   async status(@Req() req: FastifyRequest, @Param('id') id: string, @Body() dto: ChangeStatusDto) {

@@ -140,8 +140,11 @@ export class CasesPagesController {
 
   @Get('cases/:id')
   @Page('staff/case', 'cases.file.title')
-  casePage(@Req() req: FastifyRequest, @Param('id') id: string) {
-    return this.filePage(req, id);
+  async casePage(@Req() req: FastifyRequest, @Param('id') id: string) {
+    const page = await this.filePage(req, id);
+    return req.staff!.role === 'admin'
+      ? { ...page, accessLog: await this.cases.accessLog(req.staff!, id) }
+      : page;
   }
 
   @Post('cases/:id/:action')

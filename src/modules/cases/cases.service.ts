@@ -602,6 +602,25 @@ export class CasesService {
     });
   }
 
+  /** The case's access log for admins of the owning organisation (reading it is audited too). */
+  async accessLog(s: StaffContext, caseId: string) {
+    return withOrganisation(this.db, s.organisationId, async (m) => {
+      const c = await this.owned(m, s, caseId);
+      await this.audit.record(m, {
+        ...this.actor(s),
+        action: 'case.read_access_log',
+        entityType: 'case',
+        entityId: c.id,
+      });
+      const names = new Map((await this.staff.listUsers(s.organisationId)).map((u) => [u.id, u.displayName]));
+      return (await this.audit.eventsFor('case', c.id)).map((e) => ({
+        at: e.occurredAt,
+        action: e.action,
+        actor: e.actorId ? (names.get(e.actorId) ?? e.actorId) : e.actorType,
+      }));
+    });
+  }
+
   /** Cases of the organisation for the "add to an existing case" choice in the inbox. */
   async recentCases(
     s: StaffContext,
