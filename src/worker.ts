@@ -5,6 +5,7 @@ import { createLogger, PinoNestLogger } from './common/logging/logger.js';
 import { loadConfigFromProcess } from './config/app-config.js';
 import { QueueService } from './modules/queue/queue.service.js';
 import { WorkerModule } from './modules/queue/worker.module.js';
+import { prepareRuntime } from './runtime.js';
 
 /** The worker process: consumes the queues; scales independently of the HTTP process. */
 async function main(): Promise<void> {
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  // app and worker may start at the same moment: both migrate, under the advisory lock
+  await prepareRuntime(config, createLogger(config));
   const app = await NestFactory.createApplicationContext(
     WorkerModule.forRoot({ ...config, database: { ...config.database, url: databaseUrl } }),
     { logger },

@@ -42,7 +42,9 @@ export class CasesPagesController {
   @Get('inbox')
   @Page('staff/inbox', 'cases.inbox.title')
   async inbox(@Req() req: FastifyRequest) {
+    const erased = (req.query as Record<string, string | undefined>)?.erased === '1';
     return {
+      erased,
       reports: await this.cases.inbox(req.staff!),
       cases: await this.cases.recentCases(req.staff!),
       organisations: (await this.staff.listOrganisations()).filter(

@@ -3,6 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module.js';
 import { CryptoModule } from '../crypto/crypto.module.js';
 import { IntakeModule } from '../intake/intake.module.js';
+import { RemindersModule } from './reminders/reminders.module.js';
+import { RetentionModule } from './retention/retention.module.js';
 import { CasesApiController } from './cases-api.controller.js';
 import { CasesPagesController } from './cases-pages.controller.js';
 import { CasesService } from './cases.service.js';
@@ -33,6 +35,8 @@ import { IncidentEntity } from './entities/incident.entity.js';
     CryptoModule,
     AuditModule,
     IntakeModule,
+    RetentionModule,
+    RemindersModule,
   ],
   controllers: [CasesPagesController, CasesApiController],
   providers: [CasesService],

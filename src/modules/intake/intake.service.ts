@@ -352,7 +352,12 @@ export class IntakeService {
       [reportId],
     );
     await this.crypto.destroyDataKey(rows[0].data_key_id, m);
-    await this.audit.record(m, { ...actor, action: 'report.erased', entityType: 'report', entityId: reportId });
+    await this.audit.record(m, {
+      ...actor,
+      action: 'report.erased',
+      entityType: 'report',
+      entityId: reportId,
+    });
     return true;
   }
 
@@ -363,9 +368,14 @@ export class IntakeService {
   async reportForExport(m: EntityManager, reportId: string) {
     const report = await m.getRepository(ReportEntity).findOneBy({ id: reportId });
     if (!report || report.erasedAt) return null;
-    const content = JSON.parse(await this.crypto.decryptString(report.dataKeyId, report.content, m)) as ReportContent;
+    const content = JSON.parse(
+      await this.crypto.decryptString(report.dataKeyId, report.content, m),
+    ) as ReportContent;
     const contact = report.contact
-      ? (JSON.parse(await this.crypto.decryptString(report.dataKeyId, report.contact, m)) as Record<string, string>)
+      ? (JSON.parse(await this.crypto.decryptString(report.dataKeyId, report.contact, m)) as Record<
+          string,
+          string
+        >)
       : null;
     const consents = (await m.query(
       `SELECT purpose, action, form, recorded_at FROM report_consent WHERE report_id = $1 ORDER BY id`,

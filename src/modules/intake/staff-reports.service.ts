@@ -75,9 +75,7 @@ export class StaffReportsService {
   }
 
   /** The reporter's account of several reports, decrypted, for the case file (read audited by the caller). */
-  async accounts(
-    reportIds: string[],
-  ): Promise<
+  async accounts(reportIds: string[]): Promise<
     {
       report: ReportEntity;
       content: ReportContent;

@@ -20,6 +20,8 @@ export const STAFF_EMAIL_TEMPLATES = [
   'mailbox-message',
   'deletion-request',
   'test-message',
+  'deadline-reminder',
+  'task-overdue',
 ] as const;
 export type StaffEmailTemplate = (typeof STAFF_EMAIL_TEMPLATES)[number];
 

@@ -8,6 +8,8 @@ import { AuditModule } from '../audit/audit.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { CryptoModule } from '../crypto/crypto.module.js';
 import { MaintenanceModule } from '../maintenance/maintenance.module.js';
+import { RemindersModule } from '../cases/reminders/reminders.module.js';
+import { RetentionModule } from '../cases/retention/retention.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { SettingsModule } from '../settings/settings.module.js';
 import { OutboxModule } from '../outbox/outbox.module.js';
@@ -36,6 +38,9 @@ export class WorkerModule {
         // provides STAFF_DIRECTORY for staff e-mails
         AuthModule,
         MaintenanceModule,
+        // retention and reminders jobs (bring the intake module with them)
+        RetentionModule,
+        RemindersModule,
       ],
     };
   }

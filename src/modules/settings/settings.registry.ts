@@ -87,6 +87,18 @@ export const SETTINGS: readonly SettingDefinition[] = [
     type: { kind: 'int', min: 1, max: 240 },
     default: 36,
   },
+  {
+    key: 'retention.closed_case_years',
+    group: 'retention',
+    type: { kind: 'int', min: 1, max: 30 },
+    default: 3,
+  },
+  {
+    key: 'retention.unconfirmed_report_days',
+    group: 'retention',
+    type: { kind: 'int', min: 7, max: 730 },
+    default: 90,
+  },
   { key: 'retention.spam_days', group: 'retention', type: { kind: 'int', min: 1, max: 365 }, default: 30 },
   // legal deadlines (AGG §15(4), §21(5)): months per life area
   {
