@@ -15,7 +15,7 @@
  * better than absolute numbers. Stops every process it started and drops the database, also on
  * failure, Ctrl-C or when the watchdog fires.
  *
- * A case is a module in bench/cases/ with a default export { name, description, run(ctx) } returning
+ * A case is a module in bench/cases/ with a default export { name, description, run(ctx), extraBudgetS? } returning
  * results made with ctx.result(name, value, unit, ceiling); ctx has app ({ url, admin }), db ({ appUrl,
  * ownerUrl }), opts ({ connections, durationS, warmupS }), load(url, opts), startBare(body), log().
  */
@@ -93,7 +93,12 @@ async function main() {
   const cases = await loadCases();
   if (!cases.length) throw new Error(`no cases${only ? ` named ${only.join(', ')}` : ''}`);
   // the whole run is bounded: per case roughly two loads (warm-up + measurement) plus start-up slack
-  const budgetMs = (60 + cases.length * 3 * (opts.warmupS + opts.durationS + 20)) * 1000;
+  // plus what a case declares for its own set-up (extraBudgetS, e.g. seeding a million cases)
+  const budgetMs =
+    (60 +
+      cases.length * 3 * (opts.warmupS + opts.durationS + 20) +
+      cases.reduce((sum, c) => sum + (c.extraBudgetS ?? 0), 0)) *
+    1000;
   const watchdog = setTimeout(() => {
     aborted = true;
     console.error(`bench: watchdog fired after ${budgetMs / 1000} s, stopping`);

@@ -3,6 +3,7 @@ import { Foundation1795755035483 } from './1795755035483-Foundation.js';
 import { Intake1795756941712 } from './1795756941712-Intake.js';
 import { Cases1795758401479 } from './1795758401479-Cases.js';
 import { CaseRowLevelSecurity1795758500000 } from './1795758500000-CaseRowLevelSecurity.js';
+import { WorklistIndexes1795758650000 } from './1795758650000-WorklistIndexes.js';
 
 /** Every migration, in order, as classes (so .ts and compiled .js share one list). */
 export const MIGRATIONS: Function[] = [
@@ -11,4 +12,5 @@ export const MIGRATIONS: Function[] = [
   Intake1795756941712,
   Cases1795758401479,
   CaseRowLevelSecurity1795758500000,
+  WorklistIndexes1795758650000,
 ];

@@ -17,6 +17,7 @@ import { QueueModule } from './modules/queue/queue.module.js';
 import { SettingsModule } from './modules/settings/settings.module.js';
 import { DemoModule } from './modules/demo/demo.module.js';
 import { CasesModule } from './modules/cases/cases.module.js';
+import { WorklistsModule } from './modules/cases/worklists/worklists.module.js';
 import { IntakeModule } from './modules/intake/intake.module.js';
 import { MaintenanceModule } from './modules/maintenance/maintenance.module.js';
 import { WebModule } from './modules/web/web.module.js';
@@ -46,6 +47,7 @@ export class AppModule {
         HealthModule,
         IntakeModule,
         CasesModule,
+        WorklistsModule,
         MaintenanceModule,
         DemoModule,
         WebModule,

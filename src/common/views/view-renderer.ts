@@ -15,6 +15,7 @@ interface NavItem {
 const NAV: { href: string; label: string; roles: StaffRole[] }[] = [
   { href: '/staff', label: 'nav.dashboard', roles: ['admin', 'counsellor', 'officer', 'partner'] },
   { href: '/staff/inbox', label: 'nav.inbox', roles: ['counsellor', 'admin'] },
+  { href: '/staff/cases', label: 'nav.cases', roles: ['counsellor', 'admin'] },
   { href: '/staff/reports', label: 'nav.reports', roles: ['counsellor'] },
   { href: '/admin/organisations', label: 'nav.organisations', roles: ['admin'] },
   { href: '/admin/users', label: 'nav.users', roles: ['admin'] },

@@ -27,6 +27,13 @@ export const UNCOUNTED_CLOSURES: readonly ClosureReason[] = ['duplicate', 'spam'
 @Index('ix_case_org_activity', ['organisationId', 'lastActivityAt', 'id'])
 @Index('ix_case_assignees', ['assignees'])
 @Index('uq_case_reference', ['reference'], { unique: true })
+@Index('ix_case_org_deadline', ['organisationId', 'deadlineDue', 'id'])
+@Index('ix_case_org_created', ['organisationId', 'createdAt', 'id'])
+@Index('ix_case_assignees_gin', ['assignees'], { type: 'gin' })
+@Index('ix_case_grounds_gin', ['grounds'], { type: 'gin' })
+@Index('ix_case_tags_gin', ['tags'], { type: 'gin' })
+/** organisation_id, reference COLLATE "C": not expressible here, see migration WorklistIndexes */
+@Index('ix_case_org_reference', { synchronize: false })
 export class CaseEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
