@@ -4,6 +4,8 @@ import { Intake1795756941712 } from './1795756941712-Intake.js';
 import { Cases1795758401479 } from './1795758401479-Cases.js';
 import { CaseRowLevelSecurity1795758500000 } from './1795758500000-CaseRowLevelSecurity.js';
 import { WorklistIndexes1795758650000 } from './1795758650000-WorklistIndexes.js';
+import { WorklistPerformance1795758700000 } from './1795758700000-WorklistPerformance.js';
+import { Referrals1795760345665 } from './1795760345665-Referrals.js';
 
 /** Every migration, in order, as classes (so .ts and compiled .js share one list). */
 export const MIGRATIONS: Function[] = [
@@ -13,4 +15,6 @@ export const MIGRATIONS: Function[] = [
   Cases1795758401479,
   CaseRowLevelSecurity1795758500000,
   WorklistIndexes1795758650000,
+  WorklistPerformance1795758700000,
+  Referrals1795760345665,
 ];

@@ -19,6 +19,8 @@ import { DemoModule } from './modules/demo/demo.module.js';
 import { CasesModule } from './modules/cases/cases.module.js';
 import { WorklistsModule } from './modules/cases/worklists/worklists.module.js';
 import { IntakeModule } from './modules/intake/intake.module.js';
+import { ReferralsModule } from './modules/referrals/referrals.module.js';
+import { StatisticsModule } from './modules/statistics/statistics.module.js';
 import { MaintenanceModule } from './modules/maintenance/maintenance.module.js';
 import { WebModule } from './modules/web/web.module.js';
 
@@ -47,6 +49,8 @@ export class AppModule {
         HealthModule,
         IntakeModule,
         CasesModule,
+        ReferralsModule,
+        StatisticsModule,
         WorklistsModule,
         MaintenanceModule,
         DemoModule,

@@ -20,6 +20,7 @@ import { CryptoModule } from './modules/crypto/crypto.module.js';
 import { CryptoService } from './modules/crypto/crypto.service.js';
 import { DemoCasesSeeder } from './modules/demo/demo-cases.seeder.js';
 import { DemoService } from './modules/demo/demo.service.js';
+import { ReferralsDemoSeeder } from './modules/referrals/referrals-demo.seeder.js';
 import { prepareRuntime } from './runtime.js';
 import { createHttpApp, DIRECT_PUBLIC_ROUTES } from './app.factory.js';
 import { routeInventory } from './common/http/route-inventory.js';
@@ -251,6 +252,7 @@ async function run(command: string | undefined, args: string[]): Promise<number>
       try {
         await app.init();
         printDemoLogins(await app.get(DemoService).seed(), config.http.publicUrl);
+        await app.get(ReferralsDemoSeeder).seed();
         const seeded = await app.get(DemoCasesSeeder).seed();
         console.log(`demo data: ${seeded.reports} reports, ${seeded.cases} cases`);
         return 0;

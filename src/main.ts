@@ -6,6 +6,7 @@ import { createLogger } from './common/logging/logger.js';
 import { StaffService } from './modules/auth/staff.service.js';
 import { DemoCasesSeeder } from './modules/demo/demo-cases.seeder.js';
 import { DemoService } from './modules/demo/demo.service.js';
+import { ReferralsDemoSeeder } from './modules/referrals/referrals-demo.seeder.js';
 import { QueueService } from './modules/queue/queue.service.js';
 import { prepareRuntime } from './runtime.js';
 
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
   if (admin) printInitialAdmin(admin, config.http.publicUrl);
   if (process.argv.includes('--demo')) {
     printDemoLogins(await app.get(DemoService).seed(), config.http.publicUrl);
+    await app.get(ReferralsDemoSeeder).seed();
     const seeded = await app.get(DemoCasesSeeder).seed();
     if (seeded.reports)
       process.stdout.write(`Demo data: ${seeded.reports} reports, ${seeded.cases} cases.\n`);

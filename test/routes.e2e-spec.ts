@@ -13,6 +13,7 @@ const PUBLIC_BY_INTENT = [
   'GET /',
   'GET /accessibility',
   'GET /follow-up',
+  'GET /help',
   'GET /imprint',
   'GET /privacy',
   'GET /report',

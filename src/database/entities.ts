@@ -20,6 +20,8 @@ import { CaseTaskEntity } from '../modules/cases/entities/case-task.entity.js';
 import { CaseEntity } from '../modules/cases/entities/case.entity.js';
 import { IncidentReportEntity } from '../modules/cases/entities/incident-report.entity.js';
 import { IncidentEntity } from '../modules/cases/entities/incident.entity.js';
+import { PartnerProfileEntity } from '../modules/referrals/entities/partner-profile.entity.js';
+import { ReferralEntity } from '../modules/referrals/entities/referral.entity.js';
 
 /**
  * Every entity, listed as classes so the compiled app, ts-jest and the migration CLI share one
@@ -48,4 +50,6 @@ export const ENTITIES = [
   CaseTaskEntity,
   CaseReminderEntity,
   CaseCounterEntity,
+  PartnerProfileEntity,
+  ReferralEntity,
 ];

@@ -621,6 +621,69 @@ export class CasesService {
     });
   }
 
+  /** A referral event on the case timeline (called by the referrals module inside its transaction). */
+  async recordReferralEvent(
+    m: EntityManager,
+    caseId: string,
+    actorId: string | null,
+    meta: {
+      organisationId: string;
+      referralId: string;
+      event: string;
+      toOrganisationId: string;
+      serviceType: string;
+    },
+  ): Promise<void> {
+    // a withdrawal from the mailbox runs in a transaction that names no organisation yet (RLS)
+    await m.query(`SELECT set_config('anl.organisation_id', $1, true)`, [meta.organisationId]);
+    await m.getRepository(CaseEntryEntity).insert({
+      caseId,
+      organisationId: meta.organisationId,
+      kind: 'referral',
+      authorId: actorId,
+      visibility: 'team',
+      body: null,
+      meta: {
+        referralId: meta.referralId,
+        event: meta.event,
+        toOrganisationId: meta.toOrganisationId,
+        serviceType: meta.serviceType,
+      },
+    });
+    await m.query(`UPDATE case_file SET last_activity_at = now() WHERE id = $1`, [caseId]);
+  }
+
+  /** A sent referral moves the case to `referred` where the state machine allows it (else nothing). */
+  async markReferred(m: EntityManager, caseId: string, actorId: string): Promise<void> {
+    const c = await m.getRepository(CaseEntity).findOneBy({ id: caseId });
+    if (!c || c.status === 'referred' || !canTransition(c.status, 'referred')) return;
+    await m
+      .createQueryBuilder()
+      .update(CaseEntity)
+      .set({ status: 'referred', version: () => 'version + 1', lastActivityAt: () => 'now()' })
+      .where('id = :id', { id: c.id })
+      .execute();
+    const links = await m.query(
+      `SELECT ir.report_id FROM incident_report ir JOIN incident i ON i.id = ir.incident_id WHERE i.case_id = $1`,
+      [c.id],
+    );
+    for (const l of links as { report_id: string }[])
+      await this.reports.setStatus(m, l.report_id, reportStatusFor('referred'));
+    await this.entry(m, c, { userId: actorId, organisationId: c.organisationId } as StaffContext, 'status', {
+      from: c.status,
+      to: 'referred',
+      closureReason: null,
+    });
+    await this.audit.record(m, {
+      actorType: 'staff',
+      actorId,
+      organisationId: c.organisationId,
+      action: 'case.status.referred',
+      entityType: 'case',
+      entityId: c.id,
+    });
+  }
+
   /** Cases of the organisation for the "add to an existing case" choice in the inbox. */
   async recentCases(
     s: StaffContext,

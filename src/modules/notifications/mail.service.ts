@@ -22,6 +22,8 @@ export const STAFF_EMAIL_TEMPLATES = [
   'test-message',
   'deadline-reminder',
   'task-overdue',
+  'referral-new',
+  'referral-reminder',
 ] as const;
 export type StaffEmailTemplate = (typeof STAFF_EMAIL_TEMPLATES)[number];
 

@@ -20,6 +20,7 @@ export const ENTRY_KINDS = [
   'report',
   'file',
   'transfer',
+  'referral',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 

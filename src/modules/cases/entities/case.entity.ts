@@ -34,6 +34,13 @@ export const UNCOUNTED_CLOSURES: readonly ClosureReason[] = ['duplicate', 'spam'
 @Index('ix_case_tags_gin', ['tags'], { type: 'gin' })
 /** organisation_id, reference COLLATE "C": not expressible here, see migration WorklistIndexes */
 @Index('ix_case_org_reference', { synchronize: false })
+/** partial (live / open cases) and covering (INCLUDE): see migration WorklistPerformance */
+@Index('ix_case_open_activity', { synchronize: false })
+@Index('ix_case_open_deadline', { synchronize: false })
+@Index('ix_case_open_status_area', { synchronize: false })
+@Index('ix_case_open_unassigned', { synchronize: false })
+@Index('ix_case_open_id', { synchronize: false })
+@Index('ix_case_live_activity', { synchronize: false })
 export class CaseEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;

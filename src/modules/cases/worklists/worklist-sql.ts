@@ -1,4 +1,4 @@
-import { CASE_STATUSES, type CaseStatus } from '../entities/case.entity.js';
+import type { CaseStatus } from '../entities/case.entity.js';
 
 /**
  * The work lists' SQL, built as text + positional parameters from whitelisted values only (the DTO
@@ -6,7 +6,8 @@ import { CASE_STATUSES, type CaseStatus } from '../entities/case.entity.js';
  * the text). Pure, so the benchmark runs exactly the SQL the service runs.
  *
  * Every statement names `organisation_id = $1` itself; row-level security is the second line.
- * Sorting is keyset-paginated on the index that matches the sort (see migration WorklistIndexes).
+ * Sorting is keyset-paginated on the index that matches the sort (see migrations WorklistIndexes and
+ * WorklistPerformance).
  */
 
 export const LIST_NAMES = [
@@ -126,8 +127,7 @@ interface Scope {
 
 /**
  * Open tasks of the organisation due in a window (ix_case_task_due: organisation, done_at, due_date),
- * used as `c.id = ANY(ARRAY(…))`: an array the planner can OR with the deadline index (BitmapOr),
- * where `IN (subquery)` inside an OR forces a scan of every case.
+ * used as `c.id = ANY(ARRAY(…))`: an array probed through the primary key.
  */
 function openTaskCases(org: string, today: string, kind: 'week' | 'overdue'): string {
   const range =
@@ -137,31 +137,53 @@ function openTaskCases(org: string, today: string, kind: 'week' | 'overdue'): st
   return `SELECT t.case_id FROM case_task t WHERE t.organisation_id = ${org} AND t.done_at IS NULL AND ${range}`;
 }
 
-/** "not closed" spelled as an equality list, so (organisation_id, status, …) indexes can serve it */
-const NOT_CLOSED = `c.status IN (${CASE_STATUSES.filter((x) => x !== 'closed')
-  .map((x) => `'${x}'`)
-  .join(', ')})`;
+/**
+ * "not closed" spelled exactly as the predicate of the partial indexes on open cases (migration
+ * WorklistPerformance), so the planner can use them for every open-case list.
+ */
+const NOT_CLOSED = `c.status <> 'closed'`;
 
-function listPredicate(list: ListName, p: Params, org: string, scope: Scope): string | null {
+/**
+ * A list as disjoint alternatives (OR-ed). Two alternatives — the due lists: by deadline, or else by an
+ * open task — are run as a UNION ALL of two index walks that each stop at the LIMIT, instead of one OR
+ * that has to collect every matching row before it can sort (and a capped count never starts the second
+ * walk when the first reaches the cap). Only leakproof operators (`= ANY`, comparisons),
+ * because under row-level security a non-leakproof one (`@>`, `&&`) can never become an index
+ * condition and is evaluated only after the policy.
+ */
+function listAlternatives(list: ListName, p: Params, org: string, scope: Scope): string[] | null {
   const user = () => p.once('user', scope.userId);
   const today = () => p.once('today', scope.today);
   switch (list) {
     case 'mine':
-      return `${NOT_CLOSED} AND c.assignees @> ARRAY[${user()}]::uuid[]`;
+      return [`${NOT_CLOSED} AND ${user()}::uuid = ANY(c.assignees)`];
     case 'unassigned':
-      return `${NOT_CLOSED} AND c.assignees = '{}'::uuid[]`;
-    case 'due_week':
-      return `${NOT_CLOSED} AND (c.deadline_due BETWEEN ${today()}::date AND ${today()}::date + ${DUE_WINDOW_DAYS} OR c.id = ANY(ARRAY(${openTaskCases(org, today(), 'week')})))`;
-    case 'overdue':
-      return `${NOT_CLOSED} AND (c.deadline_due < ${today()}::date OR c.id = ANY(ARRAY(${openTaskCases(org, today(), 'overdue')})))`;
+      return [`${NOT_CLOSED} AND c.assignees = '{}'::uuid[]`];
+    case 'due_week': {
+      const byDeadline = `c.deadline_due BETWEEN ${today()}::date AND ${today()}::date + ${DUE_WINDOW_DAYS}`;
+      return [
+        `${NOT_CLOSED} AND ${byDeadline}`,
+        `${NOT_CLOSED} AND c.id = ANY(ARRAY(${openTaskCases(org, today(), 'week')})) AND NOT COALESCE(${byDeadline}, false)`,
+      ];
+    }
+    case 'overdue': {
+      const byDeadline = `c.deadline_due < ${today()}::date`;
+      return [
+        `${NOT_CLOSED} AND ${byDeadline}`,
+        `${NOT_CLOSED} AND c.id = ANY(ARRAY(${openTaskCases(org, today(), 'overdue')})) AND NOT COALESCE(${byDeadline}, false)`,
+      ];
+    }
     case 'waiting_partner':
-      return `c.status = 'referred'`;
+      return [`c.status = 'referred'`];
     case 'recent':
-      return `c.last_activity_at >= now() - interval '${RECENT_DAYS} days'`;
+      return [`c.last_activity_at >= now() - interval '${RECENT_DAYS} days'`];
     case 'all':
       return null;
   }
 }
+
+/** the lists that hold only cases that are not closed (counted together, see countsSql) */
+const OPEN_LISTS: readonly ListName[] = ['mine', 'unassigned', 'due_week', 'overdue', 'waiting_partner'];
 
 /** Filters shared by the list and the counts; never a narrative or any other encrypted field. */
 function filterPredicates(f: WorklistFilters, p: Params): string[] {
@@ -169,7 +191,7 @@ function filterPredicates(f: WorklistFilters, p: Params): string[] {
   if (f.status?.length) where.push(`c.status = ANY(${p.add(f.status)}::text[])`);
   if (f.ground?.length) where.push(`c.grounds && ${p.add(f.ground)}::text[]`);
   if (f.lifeArea?.length) where.push(`c.life_area = ANY(${p.add(f.lifeArea)}::text[])`);
-  if (f.assignee) where.push(`c.assignees @> ARRAY[${p.add(f.assignee)}]::uuid[]`);
+  if (f.assignee) where.push(`${p.add(f.assignee)}::uuid = ANY(c.assignees)`);
   if (f.createdFrom)
     where.push(`c.created_at >= (${p.add(f.createdFrom)}::date)::timestamp AT TIME ZONE 'Europe/Berlin'`);
   if (f.createdTo)
@@ -180,15 +202,23 @@ function filterPredicates(f: WorklistFilters, p: Params): string[] {
     const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
     where.push(`c.reference COLLATE "C" >= ${p.add(prefix)} AND c.reference COLLATE "C" < ${p.add(upper)}`);
   }
-  if (f.tag) where.push(`c.tags @> ARRAY[${p.add(f.tag)}]::text[]`);
+  if (f.tag) where.push(`${p.add(f.tag)}::text = ANY(c.tags)`);
   return where;
 }
 
-const SORT_SQL: Record<WorklistSort, { key: string; order: string }> = {
-  activity: { key: 'c.last_activity_at', order: 'c.last_activity_at DESC, c.id DESC' },
-  created: { key: 'c.created_at', order: 'c.created_at DESC, c.id DESC' },
-  deadline: { key: 'c.deadline_due', order: 'c.deadline_due ASC NULLS LAST, c.id ASC' },
-  reference: { key: 'c.reference COLLATE "C"', order: 'c.reference COLLATE "C" ASC' },
+const SORT_SQL: Record<WorklistSort, { key: string; order: string; keyOrder: string }> = {
+  activity: {
+    key: 'c.last_activity_at',
+    order: 'c.last_activity_at DESC, c.id DESC',
+    keyOrder: 'u.k DESC, u.id DESC',
+  },
+  created: { key: 'c.created_at', order: 'c.created_at DESC, c.id DESC', keyOrder: 'u.k DESC, u.id DESC' },
+  deadline: {
+    key: 'c.deadline_due',
+    order: 'c.deadline_due ASC NULLS LAST, c.id ASC',
+    keyOrder: 'u.k ASC NULLS LAST, u.id ASC',
+  },
+  reference: { key: 'c.reference COLLATE "C"', order: 'c.reference COLLATE "C" ASC', keyOrder: 'u.k ASC' },
 };
 
 /** Columns of a work-list row (codes and dates only) plus the sort key as text for the cursor. */
@@ -208,9 +238,16 @@ function keyText(sort: WorklistSort): string {
   }
 }
 
+const and = (where: (string | null)[]) => where.filter((w): w is string => !!w).join(' AND ');
+
 /**
  * One page of a work list: the rows after the cursor in the sort's order, `limit + 1` of them (the
  * extra row says whether there is a next page), with each case's open-task count and next task date.
+ *
+ * Two steps: the page's ids and sort keys first — a walk over a narrow (often covering, partial)
+ * index that stops after `limit + 1` — then those rows by primary key. Several alternatives (the due
+ * lists) or the two halves of a deadline cursor (later deadlines, then none) are a UNION ALL of such
+ * walks.
  */
 export function pageSql(
   scope: Scope,
@@ -222,66 +259,105 @@ export function pageSql(
 ): SqlStatement {
   const p = new Params();
   const org = p.add(scope.organisationId);
-  const base = [`c.organisation_id = ${org}`, 'c.erased_at IS NULL'];
-  const lp = listPredicate(list, p, org, scope);
-  if (lp) base.push(lp);
-  base.push(...filterPredicates(f, p));
+  const alternatives = listAlternatives(list, p, org, scope) ?? [null];
+  const base = [`c.organisation_id = ${org}`, 'c.erased_at IS NULL', ...filterPredicates(f, p)];
   const take = p.add(limit + 1);
   const s = SORT_SQL[sort];
-  const select = (where: string[], order = s.order) =>
-    `SELECT ${ROW_COLUMNS}, ${keyText(sort)} AS sort_key FROM case_file c WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${take}`;
 
-  let page: string;
+  let parts: { where: string[]; order: string }[];
   if (!cursor) {
-    page = select(base);
+    parts = [{ where: [], order: s.order }];
   } else if (sort === 'deadline') {
     // ASC NULLS LAST: the rows with a later deadline, then (or only, after a null key) the rows without one
     const cid = p.add(cursor.id);
     if (cursor.key === null) {
-      page = select([...base, 'c.deadline_due IS NULL', `c.id > ${cid}::uuid`], 'c.id ASC');
+      parts = [{ where: ['c.deadline_due IS NULL', `c.id > ${cid}::uuid`], order: 'c.id ASC' }];
     } else {
       const k = p.add(cursor.key);
-      page = `SELECT * FROM ((${select([...base, `(c.deadline_due, c.id) > (${k}::date, ${cid}::uuid)`])})
-        UNION ALL (${select([...base, 'c.deadline_due IS NULL'], 'c.id ASC')})) u
-        ORDER BY u.deadline_due ASC NULLS LAST, u.id ASC LIMIT ${take}`;
+      parts = [
+        { where: [`(c.deadline_due, c.id) > (${k}::date, ${cid}::uuid)`], order: s.order },
+        { where: ['c.deadline_due IS NULL'], order: 'c.id ASC' },
+      ];
     }
   } else if (sort === 'reference') {
-    page = select([...base, `c.reference COLLATE "C" > ${p.add(cursor.key)}`]);
+    parts = [{ where: [`c.reference COLLATE "C" > ${p.add(cursor.key)}`], order: s.order }];
   } else {
     const k = p.add(cursor.key);
     const cid = p.add(cursor.id);
-    page = select([...base, `(${s.key}, c.id) < (${k}::timestamptz, ${cid}::uuid)`]);
+    parts = [{ where: [`(${s.key}, c.id) < (${k}::timestamptz, ${cid}::uuid)`], order: s.order }];
   }
-  const outerOrder = s.order.replace(/c\./g, 'page.');
+  const walks = alternatives.flatMap((alt) =>
+    parts.map(
+      (part) =>
+        `SELECT c.id, ${s.key} AS k FROM case_file c WHERE ${and([...base, alt, ...part.where])} ORDER BY ${part.order} LIMIT ${take}`,
+    ),
+  );
+  const keys =
+    walks.length === 1
+      ? walks[0]
+      : `SELECT u.id, u.k FROM (${walks.map((w) => `(${w})`).join(' UNION ALL ')}) u ORDER BY ${s.keyOrder} LIMIT ${take}`;
   return {
-    text: `SELECT page.*, tk.open_tasks, tk.next_task_due FROM (${page}) page
+    text: `SELECT ${ROW_COLUMNS}, ${keyText(sort)} AS sort_key, tk.open_tasks, tk.next_task_due
+      FROM (${keys}) page
+      JOIN case_file c ON c.id = page.id AND c.organisation_id = ${org}
       LEFT JOIN LATERAL (
         SELECT count(*)::int AS open_tasks, min(t.due_date)::text AS next_task_due
-        FROM case_task t WHERE t.case_id = page.id AND t.organisation_id = ${org} AND t.done_at IS NULL
+        FROM case_task t WHERE t.case_id = c.id AND t.organisation_id = ${org} AND t.done_at IS NULL
       ) tk ON true
-      ORDER BY ${outerOrder}`,
+      ORDER BY ${s.order}`,
     values: p.values,
   };
 }
 
 /** counts stop here: "1000+" is as useful on a tab as 271,344, and costs a bounded scan */
 export const COUNT_CAP = 1000;
+/** with filters, up to this many matching open cases are counted in one pass (see countsSql) */
+export const ONE_PASS_MAX = 5000;
 
 /**
  * How many cases each list holds under the current filters, capped at COUNT_CAP (a value above it
- * means "more than COUNT_CAP"). One statement; each list is a LIMITed subquery so that it walks the
- * index that suits it and stops early, instead of one pass over all of the organisation's cases
- * (measured: 165 ms for 333,000 cases, against a few ms capped).
+ * means "more than COUNT_CAP"). One statement.
+ *
+ * Each list is a LIMITed walk over the (partial, covering) index that suits it, stopping at the cap:
+ * without filters a handful of index-only scans of ≤ 1,001 entries each, however many cases there are.
+ * With filters those walks would each run through the same few filtered cases, so the five open-case
+ * lists (all seven when the status filter excludes 'closed') are counted in one pass over the
+ * filtered open cases instead — as long as there are at most
+ * ONE_PASS_MAX of them; above that (broad filters) the capped walks are used after all (a CASE over
+ * InitPlans: PostgreSQL runs only the branch it takes).
  */
 export function countsSql(scope: Scope, f: WorklistFilters): SqlStatement {
   const p = new Params();
   const org = p.add(scope.organisationId);
-  const base = [`c.organisation_id = ${org}`, 'c.erased_at IS NULL', ...filterPredicates(f, p)];
+  const filters = filterPredicates(f, p);
+  const base = [`c.organisation_id = ${org}`, 'c.erased_at IS NULL', ...filters];
   const cap = p.add(COUNT_CAP + 1);
-  const parts = LIST_NAMES.map((name) => {
-    const lp = listPredicate(name, p, org, scope);
-    const where = lp ? [...base, lp] : base;
-    return `(SELECT count(*)::int FROM (SELECT 1 FROM case_file c WHERE ${where.join(' AND ')} LIMIT ${cap}) x) AS "${name}"`;
+  const capped = (alternatives: (string | null)[]) =>
+    alternatives.length === 1
+      ? `(SELECT count(*)::int FROM (SELECT 1 FROM case_file c WHERE ${and([...base, alternatives[0]])} LIMIT ${cap}) x)`
+      : `(SELECT count(*)::int FROM (${alternatives
+          .map((a) => `(SELECT 1 FROM case_file c WHERE ${and([...base, a])})`)
+          .join(' UNION ALL ')} LIMIT ${cap}) x)`;
+  const alternatives = new Map(LIST_NAMES.map((n) => [n, listAlternatives(n, p, org, scope) ?? [null]]));
+
+  if (!filters.length) {
+    const parts = LIST_NAMES.map((n) => `${capped(alternatives.get(n)!)} AS "${n}"`);
+    return { text: `SELECT ${parts.join(',\n  ')}`, values: p.values };
+  }
+  // a status filter without 'closed' makes every list an open-case list
+  const onlyOpen = !!f.status?.length && !f.status.includes('closed');
+  const parts = LIST_NAMES.map((n) => {
+    const alts = alternatives.get(n)!;
+    if (!onlyOpen && !OPEN_LISTS.includes(n)) return `${capped(alts)} AS "${n}"`;
+    const onePass = `LEAST(${cap}::int, (SELECT count(*)::int FROM open_cases c${alts[0] ? ` WHERE ${alts.map((a) => `(${a})`).join(' OR ')}` : ''}))`;
+    return `CASE WHEN w.n <= ${ONE_PASS_MAX} THEN ${onePass} ELSE ${capped(alts)} END AS "${n}"`;
   });
-  return { text: `SELECT ${parts.join(',\n  ')}`, values: p.values };
+  return {
+    text: `WITH open_cases AS MATERIALIZED (
+        SELECT c.id, c.status, c.assignees, c.deadline_due, c.last_activity_at FROM case_file c
+        WHERE ${and([...base, NOT_CLOSED])} LIMIT ${ONE_PASS_MAX + 1})
+      SELECT ${parts.join(',\n  ')}
+      FROM (SELECT count(*) AS n FROM open_cases) w`,
+    values: p.values,
+  };
 }

@@ -1,0 +1,149 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { asSystem } from '../cases/case-access.js';
+import { UNCOUNTED_CLOSURES } from '../cases/entities/case.entity.js';
+import { SettingsService } from '../settings/settings.service.js';
+import { methodologyNote } from './disclosure/index.js';
+import { periodFromCode, type Period } from './period.js';
+import {
+  buildStatistics,
+  type CaseCodes,
+  type ReportCodes,
+  type StatisticsResult,
+  type UnitCounts,
+} from './release-builder.js';
+
+export interface StatisticsView extends StatisticsResult {
+  methodology: { lang: 'de' | 'en'; text: string };
+}
+
+/** Period bounds as Berlin calendar days ($1 = from, $2 = to, exclusive). */
+const IN_PERIOD = (column: string): string =>
+  `${column} >= ($1::date::timestamp AT TIME ZONE 'Europe/Berlin') AND ${column} < ($2::date::timestamp AT TIME ZONE 'Europe/Berlin')`;
+/** A report is counted unless its person opted out or it was closed as spam or duplicate. */
+const REPORT_COUNTED = `NOT r.statistics_opt_out AND (r.closure_reason IS NULL OR r.closure_reason <> ALL($3::text[]))`;
+/** The same for a case (erased cases still count: erasure keeps the codes). */
+const CASE_COUNTED = `NOT c.statistics_opt_out AND (c.closure_reason IS NULL OR c.closure_reason <> ALL($3::text[]))`;
+
+/**
+ * Anonymised statistics across all organisations. Reads codes only — never a narrative, note or any
+ * other free text — inside `asSystem` (case tables have row-level security per organisation), and
+ * publishes nothing that has not gone through disclosure control.
+ */
+@Injectable()
+export class StatisticsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly settings: SettingsService,
+  ) {}
+
+  async thresholds(): Promise<{ suppressionThreshold: number; districtGroundThreshold: number }> {
+    return {
+      suppressionThreshold: await this.settings.getInt('statistics.suppression_threshold'),
+      districtGroundThreshold: await this.settings.getInt('statistics.district_ground_threshold'),
+    };
+  }
+
+  /** The first year with any report or case (for the period picker); the current year without data. */
+  async firstYear(): Promise<number> {
+    const rows = await asSystem(this.db, (m) =>
+      m.query(
+        `SELECT extract(year FROM least(
+           (SELECT min(created_at) FROM report), (SELECT min(created_at) FROM case_file)
+         ) AT TIME ZONE 'Europe/Berlin')::int AS y`,
+      ),
+    );
+    return (rows[0]?.y as number | null) ?? new Date().getFullYear();
+  }
+
+  async release(period: Period, lang: string): Promise<StatisticsView> {
+    const thresholds = await this.thresholds();
+    const districts = (await this.settings.districts()).map((d) => d.code);
+    const input = await asSystem(this.db, async (m) => {
+      const args = [period.from, period.to, UNCOUNTED_CLOSURES];
+      const cases = (
+        await m.query(
+          `SELECT c.grounds, c.forms, c.level, c.life_area, c.perpetrator_type, c.district, c.status, c.outcome,
+                  extract(quarter FROM c.created_at AT TIME ZONE 'Europe/Berlin')::int AS quarter
+             FROM case_file c
+            WHERE ${IN_PERIOD('c.created_at')} AND ${CASE_COUNTED}
+            ORDER BY c.id`,
+          args,
+        )
+      ).map((r: Record<string, unknown>): CaseCodes => ({
+        grounds: (r.grounds as string[]) ?? [],
+        forms: (r.forms as string[]) ?? [],
+        level: r.level as string | null,
+        lifeArea: r.life_area as string | null,
+        perpetratorType: r.perpetrator_type as string | null,
+        district: r.district as string | null,
+        status: r.status as string,
+        outcome: r.outcome as string | null,
+        quarter: r.quarter as number,
+      }));
+      const reports = (
+        await m.query(
+          `SELECT r.channel, r.reporter_role, r.life_area FROM report r
+            WHERE ${IN_PERIOD('r.created_at')} AND ${REPORT_COUNTED} ORDER BY r.id`,
+          args,
+        )
+      ).map((r: Record<string, string>): ReportCodes => ({
+        channel: r.channel,
+        reporterRole: r.reporter_role,
+        lifeArea: r.life_area,
+      }));
+      const interventions: Record<string, number> = {};
+      for (const r of await m.query(
+        `SELECT e.meta->>'type' AS type, count(*)::int AS n
+           FROM case_entry e JOIN case_file c ON c.id = e.case_id
+          WHERE e.kind = 'intervention' AND ${IN_PERIOD('e.at')} AND ${CASE_COUNTED}
+          GROUP BY 1 ORDER BY 1`,
+        args,
+      ))
+        interventions[(r.type as string | null) ?? 'not_recorded'] = r.n as number;
+      const median = async (column: string) => {
+        const [row] = await m.query(
+          `SELECT count(*)::int AS n,
+                  percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM ${column} - c.created_at) / 86400) AS d
+             FROM case_file c
+            WHERE ${IN_PERIOD('c.created_at')} AND ${CASE_COUNTED} AND ${column} IS NOT NULL`,
+          args,
+        );
+        return { n: row.n as number, medianDays: row.d === null ? null : Number(row.d) };
+      };
+      return {
+        cases,
+        reports,
+        interventions,
+        incidents: (await this.counts(m, period)).incidents,
+        previous: await this.counts(m, periodFromCode(period.previous)),
+        sameLastYear: await this.counts(m, periodFromCode(period.sameLastYear)),
+        firstResponse: await median('c.first_response_at'),
+        closure: await median('c.closed_at'),
+      };
+    });
+    const result = buildStatistics({ period, districts, thresholds, ...input });
+    const methodologyLang = lang === 'en' ? 'en' : 'de';
+    return {
+      ...result,
+      methodology: {
+        lang: methodologyLang,
+        text: methodologyNote(methodologyLang, result.thresholds.base, result.thresholds.districtGround),
+      },
+    };
+  }
+
+  /** Reports, incidents (of counted cases) and cases created in a period. */
+  private async counts(m: EntityManager, period: Period): Promise<UnitCounts> {
+    const [row] = await m.query(
+      `SELECT
+         (SELECT count(*)::int FROM report r WHERE ${IN_PERIOD('r.created_at')} AND ${REPORT_COUNTED}) AS reports,
+         (SELECT count(*)::int FROM incident i JOIN case_file c ON c.id = i.case_id
+           WHERE ${IN_PERIOD('i.created_at')} AND ${CASE_COUNTED}) AS incidents,
+         (SELECT count(*)::int FROM case_file c WHERE ${IN_PERIOD('c.created_at')} AND ${CASE_COUNTED}) AS cases`,
+      [period.from, period.to, UNCOUNTED_CLOSURES],
+    );
+    return { reports: row.reports, incidents: row.incidents, cases: row.cases };
+  }
+}
