@@ -16,6 +16,7 @@ export function buildDataSourceOptions(url: string, poolSize: number): DataSourc
     // gen_random_uuid() is built into PostgreSQL 13+: no extension to install, none for the app role to create
     uuidExtension: 'pgcrypto',
     installExtensions: false,
-    extra: { max: poolSize, application_name: 'anlaufstelle' },
+    // waiting longer than 10 s for a connection answers 503 (see the error filter) instead of hanging
+    extra: { max: poolSize, application_name: 'anlaufstelle', connectionTimeoutMillis: 10_000 },
   };
 }

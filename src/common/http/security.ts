@@ -51,7 +51,12 @@ export async function registerSecurity(fastify: FastifyInstance, config: AppConf
   fastify.addHook('onSend', async (req, reply, payload) => {
     const path = req.url.split('?')[0];
     if (path.startsWith('/api/docs')) reply.header('content-security-policy', DOCS_CSP);
-    if (!path.startsWith('/static/')) reply.header('cache-control', 'no-store');
+    if (req.method === 'GET' && path === '/report' && reply.statusCode === 200) {
+      // The empty form holds no personal data. Letting the browser keep it means Back shows the
+      // same page with the same idempotency token, so back-and-resubmit cannot create a second
+      // report (with no-store, Back fetched a fresh form with a fresh token).
+      reply.header('cache-control', 'private, max-age=0');
+    } else if (!path.startsWith('/static/')) reply.header('cache-control', 'no-store');
     reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
     return payload;
   });

@@ -47,8 +47,8 @@ export class StaffService implements StaffDirectory {
     return this.db.getRepository(OrganisationEntity).find({ order: { name: 'ASC' } });
   }
 
-  findOrganisation(id: string): Promise<OrganisationEntity | null> {
-    return this.db.getRepository(OrganisationEntity).findOneBy({ id });
+  findOrganisation(id: string, manager?: EntityManager): Promise<OrganisationEntity | null> {
+    return (manager ?? this.db.manager).getRepository(OrganisationEntity).findOneBy({ id });
   }
 
   findOrganisationByCode(code: string): Promise<OrganisationEntity | null> {
@@ -75,8 +75,9 @@ export class StaffService implements StaffDirectory {
     });
   }
 
-  listUsers(organisationId?: string): Promise<StaffUserEntity[]> {
-    return this.db.getRepository(StaffUserEntity).find({
+  /** `manager`: inside a transaction, read through it — never a second pool connection while locks are held. */
+  listUsers(organisationId?: string, manager?: EntityManager): Promise<StaffUserEntity[]> {
+    return (manager ?? this.db.manager).getRepository(StaffUserEntity).find({
       where: organisationId ? { organisationId } : {},
       relations: { organisation: true },
       order: { email: 'ASC' },

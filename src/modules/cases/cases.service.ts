@@ -170,7 +170,7 @@ export class CasesService {
        RETURNING last_seq`,
       [organisationId, year],
     );
-    const org = await this.staff.findOrganisation(organisationId);
+    const org = await this.staff.findOrganisation(organisationId, m);
     return `${org?.code ?? 'ORG'}-${year}-${String(rows[0].last_seq).padStart(4, '0')}`;
   }
 

@@ -177,13 +177,14 @@ export class IntakeService {
           })),
         );
         await this.storeAttachments(m, report.id, dataKeyId, opts.files, null);
+        await this.notifyCounsellors(m, organisationId, 'new-report', opts.staff?.userId);
+        // the audit append takes the chain's lock: last, so it is held as briefly as possible
         await this.audit.record(m, {
           ...this.actor(opts.staff),
           action: 'report.create',
           entityType: 'report',
           entityId: report.id,
         });
-        await this.notifyCounsellors(m, organisationId, 'new-report', opts.staff?.userId);
         return report.id;
       });
       return { reportId, receipt, replayed: false, deadlineMonths, contact: input.contactChannel !== 'none' };
@@ -232,7 +233,7 @@ export class IntakeService {
     template: StaffEmailTemplate,
     exceptUserId?: string,
   ): Promise<void> {
-    const users = await this.staff.listUsers(organisationId);
+    const users = await this.staff.listUsers(organisationId, m);
     for (const u of users) {
       if (u.role !== 'counsellor' || u.disabledAt || u.id === exceptUserId) continue;
       await this.staffEmail.queue(m, u.id, template);

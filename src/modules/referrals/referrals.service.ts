@@ -332,7 +332,7 @@ export class ReferralsService {
 
   /** One e-mail per active partner-role user of the receiving organisation; the payload names the referral so a revocation can cancel it. */
   async notifyPartner(m: EntityManager, r: ReferralEntity, template: string): Promise<number> {
-    const users = (await this.staff.listUsers(r.toOrganisationId)).filter(
+    const users = (await this.staff.listUsers(r.toOrganisationId, m)).filter(
       (u) => u.role === 'partner' && !u.disabledAt,
     );
     for (const u of users)

@@ -8,6 +8,8 @@ import { checkSettingValue, findSetting, SETTINGS, type District } from './setti
 
 export class SettingsError extends DomainError {}
 
+const CACHE_MS = 30_000;
+
 export interface SettingView {
   key: string;
   group: string;
@@ -41,11 +43,21 @@ export class SettingsService {
     });
   }
 
+  /**
+   * Policy settings are read on nearly every page; they change rarely. Cached per process for
+   * CACHE_MS (another process's change is seen within that time; this process's at once).
+   */
+  private readonly cache = new Map<string, { value: unknown; at: number }>();
+
   async get<T = unknown>(key: string): Promise<T> {
     const def = findSetting(key);
     if (!def) throw new SettingsError('not_found', 'settings.errors.unknown');
+    const hit = this.cache.get(key);
+    if (hit && Date.now() - hit.at < CACHE_MS) return hit.value as T;
     const row = await this.db.getRepository(SettingEntity).findOneBy({ key });
-    return (row ? row.value : def.default) as T;
+    const value = row ? row.value : def.default;
+    this.cache.set(key, { value, at: Date.now() });
+    return value as T;
   }
 
   getInt(key: string): Promise<number> {
@@ -68,6 +80,7 @@ export class SettingsService {
       throw new SettingsError('validation', 'errors.validation', {}, [
         { field: key, messageKey: checked.error },
       ]);
+    this.cache.delete(key);
     await this.db.transaction(async (m) => {
       await m.query(
         `INSERT INTO setting (key, value, updated_at, updated_by) VALUES ($1, $2, now(), $3)
@@ -83,12 +96,14 @@ export class SettingsService {
         entityId: key,
       });
     });
+    this.cache.delete(key);
     return (await this.list()).find((s) => s.key === key)!;
   }
 
   /** Back to the registered default (the row is removed; audited). */
   async reset(actor: { userId: string | null; organisationId: string | null }, key: string): Promise<void> {
     if (!findSetting(key)) throw new SettingsError('not_found', 'settings.errors.unknown');
+    this.cache.delete(key);
     await this.db.transaction(async (m) => {
       await m.getRepository(SettingEntity).delete({ key });
       await this.audit.record(m, {
