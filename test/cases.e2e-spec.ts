@@ -317,6 +317,48 @@ describe('cases', () => {
     expect((await users.anna.client.get(`/api/v1/cases/${caseId}`)).json().incidents).toHaveLength(2);
   });
 
+  it('records a consent the person declared by phone or in writing, in the report ledger as such', async () => {
+    const file = (await users.anna.client.get(`/api/v1/cases/${caseId}`)).json();
+    const second = file.accounts.find(
+      (a: { narrative: string }) => a.narrative === 'Ohne Zustimmung zur Weitergabe.',
+    ).reportId;
+    const granted = await users.anna.client.api('POST', `/api/v1/cases/${caseId}/consents`, {
+      reportId: second,
+      purpose: 'share',
+      action: 'grant',
+      form: 'oral',
+    });
+    expect(granted.status).toBe(204);
+    const withdrawn = await users.anna.client.api('POST', `/api/v1/cases/${caseId}/consents`, {
+      reportId: second,
+      purpose: 'share',
+      action: 'withdraw',
+      form: 'written',
+    });
+    expect(withdrawn.status).toBe(204);
+    const ledger = await owner((c) =>
+      c.query(
+        `SELECT purpose, action, form, recorded_by FROM report_consent WHERE report_id = $1 AND purpose = 'share' ORDER BY id`,
+        [second],
+      ),
+    );
+    expect(ledger.rows).toEqual([
+      { purpose: 'share', action: 'grant', form: 'oral', recorded_by: users.anna.id },
+      { purpose: 'share', action: 'withdraw', form: 'written', recorded_by: users.anna.id },
+    ]);
+    // a report that is not in this case: not found
+    expect(
+      (
+        await users.anna.client.api('POST', `/api/v1/cases/${caseId}/consents`, {
+          reportId: '00000000-0000-4000-8000-000000000000',
+          purpose: 'share',
+          action: 'grant',
+          form: 'oral',
+        })
+      ).status,
+    ).toBe(404);
+  });
+
   it('hides every case route from another organisation (404, audited), and from officers and partners', async () => {
     const { stdout } = await run(
       process.execPath,
@@ -351,6 +393,7 @@ describe('cases', () => {
         interventions: { type: 'mediation', date: '2026-11-01' },
         tasks: { title: 'x', dueDate: '2026-12-01' },
         messages: { reportId, body: 'x' },
+        consents: { reportId, purpose: 'share', action: 'grant', form: 'oral' },
         'legal-hold': { reason: 'x' },
       };
       const body = bodies[url.split('/').pop() ?? ''] ?? {};

@@ -12,6 +12,7 @@ import {
   InterventionDto,
   MessageDto,
   NoteDto,
+  RecordConsentDto,
   TaskDto,
   TransferDto,
 } from './dto/case.dto.js';
@@ -192,6 +193,13 @@ export class CasesApiController {
     @Param('taskId', ParseUUIDPipe) taskId: string,
   ) {
     await this.cases.completeTask(req.staff!, id, taskId);
+  }
+
+  @Post('cases/:id/consents')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Record a consent the person gave or withdrew by phone, in person or in writing' })
+  async consent(@Req() req: FastifyRequest, @Param('id') id: string, @Body() dto: RecordConsentDto) {
+    await this.cases.recordConsent(req.staff!, id, dto);
   }
 
   @Post('cases/:id/messages')

@@ -216,6 +216,14 @@ export class CasesPagesController {
             assigneeId: orNull(body.assigneeId),
           });
           break;
+        case 'consents':
+          await this.cases.recordConsent(s, id, {
+            reportId: text(body.reportId),
+            purpose: body.purpose === 'contact' ? 'contact' : 'share',
+            action: body.consentAction === 'withdraw' ? 'withdraw' : 'grant',
+            form: body.form === 'written' ? 'written' : 'oral',
+          });
+          break;
         case 'messages':
           await this.cases.messageReporter(s, id, text(body.reportId), text(body.body));
           break;

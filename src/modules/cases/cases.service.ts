@@ -30,6 +30,7 @@ import { CaseTaskEntity } from './entities/case-task.entity.js';
 import { CaseEntity, CLOSURE_REASONS, type CaseStatus, type ClosureReason } from './entities/case.entity.js';
 import { IncidentReportEntity } from './entities/incident-report.entity.js';
 import { IncidentEntity } from './entities/incident.entity.js';
+import { ReportConsentEntity } from '../intake/entities/report-consent.entity.js';
 
 export interface AssessmentInput {
   grounds?: string[];
@@ -581,6 +582,55 @@ export class CasesService {
         action: 'case.task_done',
         entityType: 'case',
         entityId: c.id,
+      });
+    });
+  }
+
+  /**
+   * A consent the person gave or withdrew outside the mailbox (by phone, in person, in writing):
+   * recorded in the report's ledger as such. Withdrawing `share` revokes open referrals resting on
+   * it (the referrals module listens to the ledger); withdrawing `contact` erases the contact data.
+   */
+  async recordConsent(
+    s: StaffContext,
+    caseId: string,
+    input: {
+      reportId: string;
+      purpose: 'share' | 'contact';
+      action: 'grant' | 'withdraw';
+      form: 'oral' | 'written';
+    },
+  ): Promise<void> {
+    await withOrganisation(this.db, s.organisationId, async (m) => {
+      const c = await this.owned(m, s, caseId);
+      const link = await m.query(
+        `SELECT 1 FROM incident_report ir JOIN incident i ON i.id = ir.incident_id WHERE i.case_id = $1 AND ir.report_id = $2`,
+        [c.id, input.reportId],
+      );
+      if (!(link as unknown[]).length) throw CaseErrors.notFound();
+      await m.getRepository(ReportConsentEntity).insert({
+        reportId: input.reportId,
+        purpose: input.purpose,
+        action: input.action,
+        form: input.form,
+        recordedBy: s.userId,
+      });
+      if (input.purpose === 'contact' && input.action === 'withdraw')
+        await m.query(`UPDATE report SET contact = NULL, contact_channel = 'none' WHERE id = $1`, [
+          input.reportId,
+        ]);
+      await this.entry(m, c, s, 'assessment', {
+        consent: input.purpose,
+        action: input.action,
+        form: input.form,
+        reportId: input.reportId,
+      });
+      await this.touch(m, c);
+      await this.audit.record(m, {
+        ...this.actor(s),
+        action: `consent.${input.action}.${input.purpose}`,
+        entityType: 'report',
+        entityId: input.reportId,
       });
     });
   }

@@ -139,3 +139,12 @@ export class TransferDto {
   @Matches(/^[A-Za-z]{2,6}$/)
   organisationCode: string;
 }
+
+export class RecordConsentDto {
+  @ApiProperty() @IsUUID() reportId: string;
+  @ApiProperty({ enum: ['share', 'contact'] }) @IsIn(['share', 'contact']) purpose: 'share' | 'contact';
+  @ApiProperty({ enum: ['grant', 'withdraw'] }) @IsIn(['grant', 'withdraw']) action: 'grant' | 'withdraw';
+  @ApiProperty({ enum: ['oral', 'written'], description: 'how the person declared it' })
+  @IsIn(['oral', 'written'])
+  form: 'oral' | 'written';
+}
