@@ -265,6 +265,17 @@ describe('referrals', () => {
     expect(
       Buffer.concat([raw.rows[0].summary, raw.rows[0].shared_data, raw.rows[0].feedback]).toString('latin1'),
     ).not.toMatch(/SUMMARY77|ethnic_origin|Erstgespräch/);
+    // the subject access export of the case names the recipient and what was shared
+    const exported = (await users.anna.client.get(`/api/v1/cases/${first.caseId}/export`)).json();
+    expect(exported.referrals).toEqual([
+      expect.objectContaining({
+        id: referralId,
+        status: 'completed',
+        sharedFields: expect.any(Array),
+        recipient: expect.any(String),
+      }),
+    ]);
+    expect(exported.referrals[0].summary).toContain('SUMMARY77');
   });
 
   it('refuses a second open referral to the same partner for the same service (409)', async () => {

@@ -434,6 +434,51 @@ export class RetentionService implements OnModuleInit {
           ORDER BY id`,
         [c.id, links.map((l) => l.report_id)],
       )) as { occurred_at: Date; actor_type: string; action: string; entity_type: string }[];
+      // referral recipients: to whom the case was passed on, which fields, and what became of it
+      const referralRows = (await m.query(
+        `SELECT r.id, o.name AS recipient, r.service_type, r.status, r.shared_fields, r.summary, r.feedback,
+                r.outcome, r.decline_reason, r.created_at, r.sent_at, r.accepted_at, r.declined_at,
+                r.completed_at, r.revoked_at
+           FROM referral r JOIN organisation o ON o.id = r.to_organisation_id
+          WHERE r.case_id = $1 ORDER BY r.created_at`,
+        [c.id],
+      )) as {
+        id: string;
+        recipient: string;
+        service_type: string;
+        status: string;
+        shared_fields: string[];
+        summary: Buffer | null;
+        feedback: Buffer | null;
+        outcome: string | null;
+        decline_reason: string | null;
+        created_at: Date;
+        sent_at: Date | null;
+        accepted_at: Date | null;
+        declined_at: Date | null;
+        completed_at: Date | null;
+        revoked_at: Date | null;
+      }[];
+      const referrals = [];
+      for (const r of referralRows) {
+        referrals.push({
+          id: r.id,
+          recipient: r.recipient,
+          serviceType: r.service_type,
+          status: r.status,
+          sharedFields: r.shared_fields,
+          summary: r.summary ? await this.crypto.decryptString(c.dataKeyId, r.summary, m) : null,
+          feedback: r.feedback ? await this.crypto.decryptString(c.dataKeyId, r.feedback, m) : null,
+          outcome: r.outcome,
+          declineReason: r.decline_reason,
+          createdAt: r.created_at,
+          sentAt: r.sent_at,
+          acceptedAt: r.accepted_at,
+          declinedAt: r.declined_at,
+          completedAt: r.completed_at,
+          revokedAt: r.revoked_at,
+        });
+      }
       await this.audit.record(m, {
         ...this.actor(s),
         action: 'case.export',
@@ -474,6 +519,7 @@ export class RetentionService implements OnModuleInit {
         reports,
         notes,
         interventions,
+        referrals,
         tasks,
         timeline,
         audit: auditRows.map((a) => ({
