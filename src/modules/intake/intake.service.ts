@@ -49,6 +49,7 @@ export interface SubmitResult {
 
 const REPLAY_WINDOW_MS = 24 * 3600_000;
 const DRAFT_TTL_MS = 3600_000;
+const LOOKUP_CACHE_MS = 30_000;
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -80,6 +81,17 @@ export class IntakeService {
 
   /** The organisation public reports go to: the configured one, else the service centre. */
   async receivingOrganisationId(): Promise<string> {
+    // every public report asks: kept for a short while (a changed setting or organisation shows within 30 s)
+    if (this.receiving && Date.now() - this.receiving.at < LOOKUP_CACHE_MS) return this.receiving.id;
+    const id = await this.lookUpReceivingOrganisation();
+    this.receiving = { id, at: Date.now() };
+    return id;
+  }
+
+  private receiving: { id: string; at: number } | undefined;
+  private readonly counsellorCache = new Map<string, { ids: string[]; at: number }>();
+
+  private async lookUpReceivingOrganisation(): Promise<string> {
     const code = await this.settings.get<string>('intake.receiving_organisation_code');
     if (code) {
       const org = await this.staff.findOrganisationByCode(code);
@@ -233,10 +245,20 @@ export class IntakeService {
     template: StaffEmailTemplate,
     exceptUserId?: string,
   ): Promise<void> {
-    const users = await this.staff.listUsers(organisationId, m);
-    for (const u of users) {
-      if (u.role !== 'counsellor' || u.disabledAt || u.id === exceptUserId) continue;
-      await this.staffEmail.queue(m, u.id, template);
+    // The recipients of an organisation change rarely: cached for a short while (a disabled account
+    // gets no mail anyway — the e-mail job looks the address up again when it runs).
+    let cached = this.counsellorCache.get(organisationId);
+    if (!cached || Date.now() - cached.at >= LOOKUP_CACHE_MS) {
+      const users = await this.staff.listUsers(organisationId, m);
+      cached = {
+        ids: users.filter((u) => u.role === 'counsellor' && !u.disabledAt).map((u) => u.id),
+        at: Date.now(),
+      };
+      this.counsellorCache.set(organisationId, cached);
+    }
+    for (const id of cached.ids) {
+      if (id === exceptUserId) continue;
+      await this.staffEmail.queue(m, id, template);
     }
   }
 
