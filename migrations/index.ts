@@ -6,6 +6,7 @@ import { CaseRowLevelSecurity1795758500000 } from './1795758500000-CaseRowLevelS
 import { WorklistIndexes1795758650000 } from './1795758650000-WorklistIndexes.js';
 import { WorklistPerformance1795758700000 } from './1795758700000-WorklistPerformance.js';
 import { Referrals1795760345665 } from './1795760345665-Referrals.js';
+import { PeriodicReports1795762429378 } from './1795762429378-PeriodicReports.js';
 
 /** Every migration, in order, as classes (so .ts and compiled .js share one list). */
 export const MIGRATIONS: Function[] = [
@@ -17,4 +18,5 @@ export const MIGRATIONS: Function[] = [
   WorklistIndexes1795758650000,
   WorklistPerformance1795758700000,
   Referrals1795760345665,
+  PeriodicReports1795762429378,
 ];

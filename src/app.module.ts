@@ -21,6 +21,7 @@ import { WorklistsModule } from './modules/cases/worklists/worklists.module.js';
 import { IntakeModule } from './modules/intake/intake.module.js';
 import { ReferralsModule } from './modules/referrals/referrals.module.js';
 import { StatisticsModule } from './modules/statistics/statistics.module.js';
+import { PeriodicReportsModule } from './modules/reports/reports.module.js';
 import { MaintenanceModule } from './modules/maintenance/maintenance.module.js';
 import { WebModule } from './modules/web/web.module.js';
 
@@ -51,6 +52,7 @@ export class AppModule {
         CasesModule,
         ReferralsModule,
         StatisticsModule,
+        PeriodicReportsModule,
         WorklistsModule,
         MaintenanceModule,
         DemoModule,

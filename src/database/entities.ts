@@ -22,6 +22,7 @@ import { IncidentReportEntity } from '../modules/cases/entities/incident-report.
 import { IncidentEntity } from '../modules/cases/entities/incident.entity.js';
 import { PartnerProfileEntity } from '../modules/referrals/entities/partner-profile.entity.js';
 import { ReferralEntity } from '../modules/referrals/entities/referral.entity.js';
+import { PeriodicReportEntity } from '../modules/reports/periodic-report.entity.js';
 
 /**
  * Every entity, listed as classes so the compiled app, ts-jest and the migration CLI share one
@@ -52,4 +53,5 @@ export const ENTITIES = [
   CaseCounterEntity,
   PartnerProfileEntity,
   ReferralEntity,
+  PeriodicReportEntity,
 ];

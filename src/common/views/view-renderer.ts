@@ -20,6 +20,7 @@ const NAV: { href: string; label: string; roles: StaffRole[] }[] = [
   { href: '/staff/referrals', label: 'nav.referrals', roles: ['counsellor'] },
   { href: '/partner/referrals', label: 'nav.referrals', roles: ['partner'] },
   { href: '/statistics', label: 'nav.statistics', roles: ['officer', 'admin'] },
+  { href: '/reports', label: 'nav.reports_pdf', roles: ['officer', 'admin'] },
   { href: '/admin/organisations', label: 'nav.organisations', roles: ['admin'] },
   { href: '/admin/partners', label: 'referrals.admin.nav', roles: ['admin'] },
   { href: '/admin/users', label: 'nav.users', roles: ['admin'] },

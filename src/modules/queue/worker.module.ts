@@ -11,6 +11,7 @@ import { MaintenanceModule } from '../maintenance/maintenance.module.js';
 import { RemindersModule } from '../cases/reminders/reminders.module.js';
 import { RetentionModule } from '../cases/retention/retention.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
+import { PeriodicReportsModule } from '../reports/reports.module.js';
 import { SettingsModule } from '../settings/settings.module.js';
 import { OutboxModule } from '../outbox/outbox.module.js';
 import { QueueModule } from './queue.module.js';
@@ -41,6 +42,8 @@ export class WorkerModule {
         // retention and reminders jobs (bring the intake module with them)
         RetentionModule,
         RemindersModule,
+        // renders the periodic PDF reports
+        PeriodicReportsModule,
       ],
     };
   }

@@ -1,0 +1,283 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import type { DataSource, Repository } from 'typeorm';
+import { DomainError } from '../../common/errors/domain-error.js';
+import { ViewRenderer } from '../../common/views/view-renderer.js';
+import { asSystem } from '../cases/case-access.js';
+import { OutboxService } from '../outbox/outbox.service.js';
+import { DEFAULT_QUEUE_TUNING, QUEUE_TUNING, type QueueTuning } from '../queue/queue.tokens.js';
+import { SettingsService } from '../settings/settings.service.js';
+import { primaryLabel, COMPLEMENTARY_LABEL } from '../statistics/disclosure/index.js';
+import { parsePeriod, periodFromCode, PERIOD_FORMS, type Period } from '../statistics/period.js';
+import { pageModel } from '../statistics/statistics-view.js';
+import { StatisticsService } from '../statistics/statistics.service.js';
+import { PeriodicReportEntity } from './periodic-report.entity.js';
+import { renderReportPdf, type Cell, type ReportData, type ReportTable } from './pdf-renderer.js';
+import { loadLayout } from './report-layout.js';
+import type { ReportLang } from './report-texts.js';
+
+export const REPORTS_QUEUE = 'reports';
+export const RENDER_JOB = 'render';
+export const REPORT_LANGUAGES: readonly ReportLang[] = ['de', 'en'];
+
+export interface PeriodicReportSummary {
+  id: string;
+  period: string;
+  kind: string;
+  language: string;
+  status: string;
+  error: string | null;
+  sha256: string | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+const badRequest = (key: string, params: Record<string, string | number> = {}) =>
+  new DomainError('bad_request', key, params);
+
+@Injectable()
+export class PeriodicReportsService implements OnModuleInit {
+  private readonly logger = new Logger(PeriodicReportsService.name);
+  private readonly attempts: number;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectRepository(PeriodicReportEntity) private readonly reports: Repository<PeriodicReportEntity>,
+    private readonly outbox: OutboxService,
+    private readonly statistics: StatisticsService,
+    private readonly settings: SettingsService,
+    private readonly renderer: ViewRenderer,
+    @Optional() @Inject(QUEUE_TUNING) tuning?: Partial<QueueTuning>,
+  ) {
+    this.attempts = tuning?.attempts ?? DEFAULT_QUEUE_TUNING.attempts;
+  }
+
+  onModuleInit(): void {
+    this.outbox.registerHandler(REPORTS_QUEUE, RENDER_JOB, async ({ payload, attemptsMade }) => {
+      if (typeof payload.reportId !== 'string') return;
+      await this.process(payload.reportId, attemptsMade);
+    });
+  }
+
+  /** Checks the request and queues the rendering in one transaction with the row. */
+  async request(
+    userId: string,
+    input: { period?: unknown; kind?: unknown; language?: unknown },
+  ): Promise<{ id: string }> {
+    const period = parsePeriod(input.period);
+    if (period.kind !== 'quarter' && period.kind !== 'year')
+      throw badRequest('reports.errors.period', { allowed: PERIOD_FORMS });
+    if (input.kind !== undefined && input.kind !== '' && input.kind !== period.kind)
+      throw badRequest('reports.errors.kind');
+    const language = input.language === undefined || input.language === '' ? 'de' : input.language;
+    if (typeof language !== 'string' || !REPORT_LANGUAGES.includes(language as ReportLang))
+      throw badRequest('reports.errors.language');
+    return this.db.transaction(async (m) => {
+      const row = await m.getRepository(PeriodicReportEntity).save({
+        periodCode: period.code,
+        kind: period.kind,
+        language,
+        status: 'queued' as const,
+        requestedBy: userId,
+      });
+      await this.outbox.enqueue(m, { queue: REPORTS_QUEUE, name: RENDER_JOB, payload: { reportId: row.id } });
+      return { id: row.id };
+    });
+  }
+
+  async list(): Promise<PeriodicReportSummary[]> {
+    const rows = await this.reports.find({
+      select: this.summaryColumns(),
+      order: { createdAt: 'DESC' },
+      take: 200,
+    });
+    return rows.map((r) => this.summary(r));
+  }
+
+  async get(id: string): Promise<PeriodicReportSummary> {
+    return this.summary(await this.find(id));
+  }
+
+  async pdf(id: string): Promise<{ pdf: Buffer; filename: string; sha256: string }> {
+    const r = await this.find(id, true);
+    if (r.status !== 'done' || !r.pdf) throw new DomainError('conflict', 'reports.errors.not_ready');
+    return { pdf: r.pdf, filename: `statistik-${r.periodCode}-${r.language}.pdf`, sha256: r.sha256 ?? '' };
+  }
+
+  /**
+   * The outbox handler: idempotent (a done or failed row is left alone), renders from the published
+   * release only, stores the PDF with its SHA-256. A failure is recorded as a reason and thrown so the
+   * queue retries with backoff; the last attempt marks the row failed.
+   */
+  async process(id: string, attemptsMade: number): Promise<void> {
+    const row = await this.reports.findOne({ where: { id }, select: this.summaryColumns() });
+    if (!row || row.status === 'done' || row.status === 'failed') return;
+    await this.reports.update({ id }, { status: 'running', attempts: attemptsMade + 1 });
+    try {
+      const pdf = await this.render(periodFromCode(row.periodCode), row.language as ReportLang);
+      const sha256 = createHash('sha256').update(pdf).digest('hex');
+      await this.reports.update({ id }, {
+        status: 'done',
+        pdf,
+        sha256,
+        error: null,
+        finishedAt: () => 'now()',
+      } as never);
+    } catch (e) {
+      const reason = ((e as Error).message ?? 'error').slice(0, 300);
+      const last = attemptsMade + 1 >= this.attempts;
+      await this.reports.update(
+        { id },
+        last
+          ? ({ status: 'failed', error: reason, finishedAt: () => 'now()' } as never)
+          : { status: 'queued', error: reason },
+      );
+      this.logger.warn(`periodic report ${id} failed (attempt ${attemptsMade + 1}/${this.attempts})`);
+      // the last attempt completes the outbox row: the row now says failed, with its reason
+      if (!last) throw e;
+    }
+  }
+
+  /** Builds the report's data from the published statistics release and renders the PDF. */
+  async render(period: Period, lang: ReportLang): Promise<Buffer> {
+    const layout = loadLayout();
+    const view = await this.statistics.release(period, lang);
+    const districts = await this.settings.districts();
+    const labels = new Map(districts.map((d) => [d.code, d.labels[lang] ?? d.labels.de]));
+    const model = pageModel(view, this.renderer, lang, 'ltr', labels);
+    const t = (key: string) => this.renderer.t(lang, key);
+    const tables = new Map<string, ReportTable>();
+    for (const tb of model.tables) {
+      tables.set(tb.id.replace(/-/g, '.'), {
+        id: tb.id.replace(/-/g, '.'),
+        unit: tb.unit,
+        unitNote: tb.unitNote,
+        twoD: tb.twoD,
+        cols: tb.cols,
+        rows: tb.rows.map((r) => ({ label: r.label, cells: r.cells, total: r.total })),
+        colTotals: tb.colTotals,
+        grandTotal: tb.grandTotal,
+        withheld: tb.withheld,
+      });
+    }
+    const data: ReportData = {
+      lang,
+      kind: period.kind,
+      periodLabel: period.label,
+      periodRange: `${period.from} – ${dayBefore(period.to)}`,
+      generatedOn: new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'de-DE', {
+        timeZone: 'Europe/Berlin',
+        dateStyle: 'long',
+      }).format(new Date()),
+      keyFigures: model.keyFigures,
+      previousLabel: periodFromCode(period.previous).label,
+      lastYearLabel: periodFromCode(period.sameLastYear).label,
+      medians: model.medians,
+      suppression: view.release.summary,
+      tables,
+      referrals: await this.referralFigures(period, view.thresholds.base, (code, kind) => {
+        const key = kind === 'status' ? `referrals.statuses.${code}` : `referrals.help.services.${code}`;
+        const v = t(key);
+        return v === key ? code : v;
+      }),
+      methodology: view.methodology.text,
+    };
+    return renderReportPdf(layout, data);
+  }
+
+  /**
+   * Referrals sent in the period (drafts never count), by status and by service type: codes and counts
+   * only, every count from 1 to threshold − 1 shown as "<threshold"; when only one entry of a list is
+   * hidden, the next smallest is hidden too ("·"), so the total does not give it away.
+   */
+  private async referralFigures(
+    period: Period,
+    threshold: number,
+    label: (code: string, kind: 'status' | 'service') => string,
+  ): Promise<ReportData['referrals']> {
+    const rows = (await asSystem(this.db, (m) =>
+      m.query(
+        `SELECT status, service_type, count(*)::int AS n FROM referral
+          WHERE sent_at IS NOT NULL
+            AND sent_at >= ($1::date::timestamp AT TIME ZONE 'Europe/Berlin')
+            AND sent_at < ($2::date::timestamp AT TIME ZONE 'Europe/Berlin')
+          GROUP BY 1, 2`,
+        [period.from, period.to],
+      ),
+    )) as { status: string; service_type: string; n: number }[];
+    const tally = (key: 'status' | 'service_type') => {
+      const m = new Map<string, number>();
+      for (const r of rows) m.set(r[key], (m.get(r[key]) ?? 0) + r.n);
+      return [...m.entries()].sort((a, b) => a[0].localeCompare(b[0]));
+    };
+    const total = rows.reduce((s, r) => s + r.n, 0);
+    const small = (n: number) => n > 0 && n < threshold;
+    const protect = (entries: [string, number][], kind: 'status' | 'service') => {
+      const cells: { label: string; cell: Cell }[] = entries.map(([code, n]) => ({
+        label: label(code, kind),
+        cell: small(n) ? { text: primaryLabel(threshold), hidden: true } : { text: String(n), hidden: false },
+      }));
+      const hidden = cells.filter((c) => c.cell.hidden).length;
+      if (hidden === 1) {
+        const candidates = entries
+          .map(([, n], i) => ({ n, i }))
+          .filter(({ n, i }) => n > 0 && !cells[i].cell.hidden)
+          .sort((a, b) => a.n - b.n);
+        if (candidates[0]) cells[candidates[0].i].cell = { text: COMPLEMENTARY_LABEL, hidden: true };
+      }
+      return cells;
+    };
+    return {
+      total: small(total)
+        ? { text: primaryLabel(threshold), hidden: true }
+        : { text: String(total), hidden: false },
+      byStatus: small(total) ? [] : protect(tally('status'), 'status'),
+      byService: small(total) ? [] : protect(tally('service_type'), 'service'),
+    };
+  }
+
+  private async find(id: string, withPdf = false): Promise<PeriodicReportEntity> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new DomainError('not_found');
+    const row = await this.reports.findOne({
+      where: { id },
+      select: { ...this.summaryColumns(), pdf: withPdf },
+    });
+    if (!row) throw new DomainError('not_found');
+    return row;
+  }
+
+  private summaryColumns() {
+    return {
+      id: true,
+      periodCode: true,
+      kind: true,
+      language: true,
+      status: true,
+      error: true,
+      sha256: true,
+      createdAt: true,
+      finishedAt: true,
+    } as const;
+  }
+
+  private summary(r: PeriodicReportEntity): PeriodicReportSummary {
+    return {
+      id: r.id,
+      period: r.periodCode,
+      kind: r.kind,
+      language: r.language,
+      status: r.status,
+      error: r.error,
+      sha256: r.sha256,
+      createdAt: r.createdAt,
+      finishedAt: r.finishedAt,
+    };
+  }
+}
+
+function dayBefore(isoDay: string): string {
+  const d = new Date(`${isoDay}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+}
