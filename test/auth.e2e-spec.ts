@@ -2,6 +2,7 @@ import { generate } from 'otplib';
 import pg from 'pg';
 import { startApp, type RunningApp } from './support/app.js';
 import { Client } from './support/client.js';
+import { withOwner } from './support/fixtures.js';
 
 /**
  * Staff accounts end to end against the running app: first admin, login, TOTP enrolment, password
@@ -14,15 +15,7 @@ describe('staff login and sessions', () => {
   let recoveryCodes: string[];
   const adminPassword = 'a long and new admin passphrase';
 
-  async function owner<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-    const c = new pg.Client({ connectionString: t.db.ownerUrl });
-    await c.connect();
-    try {
-      return await fn(c);
-    } finally {
-      await c.end();
-    }
-  }
+  const owner = <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => withOwner(t.db.ownerUrl, fn);
 
   // behind a proxy: the client address arrives in X-Forwarded-For and must never be logged
   const CLIENT_IP = '203.0.113.77';

@@ -6,6 +6,7 @@ import { PROJECT_ROOT } from '../src/common/paths.js';
 import type { RouteAccess } from '../src/common/http/route-inventory.js';
 import { startApp, TEST_DATA_KEY, type RunningApp } from './support/app.js';
 import { Client } from './support/client.js';
+import { createStaffUser, withOwner } from './support/fixtures.js';
 import { REDIS_URL } from './support/env.js';
 import { validReport } from './support/report-form.js';
 
@@ -22,33 +23,12 @@ describe('cases', () => {
   const users: Record<string, { client: Client; id: string }> = {};
   let orgs: { id: string; code: string; kind: string }[];
 
-  async function owner<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-    const c = new pg.Client({ connectionString: t.db.ownerUrl });
-    await c.connect();
-    try {
-      return await fn(c);
-    } finally {
-      await c.end();
-    }
-  }
+  const owner = <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => withOwner(t.db.ownerUrl, fn);
 
   async function makeUser(key: string, orgCode: string, role: string) {
     const org = orgs.find((o) => o.code === orgCode)!;
-    const created = (
-      await admin.api('POST', '/api/v1/admin/users', {
-        organisationId: org.id,
-        email: `${key}@example.org`,
-        displayName: key,
-        role,
-      })
-    ).json();
-    const client = new Client(t.url);
-    await client.login(`${key}@example.org`, created.oneTimePassword);
-    await client.post('/account/password', {
-      currentPassword: created.oneTimePassword,
-      newPassword: `${key} passphrase long`,
-    });
-    await client.get('/staff');
+    const created = await createStaffUser(admin, t.url, org.id, key, role);
+    const client = created.client;
     users[key] = { client, id: created.id };
   }
 

@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { PROJECT_ROOT } from '../src/common/paths.js';
 import { startApp, type RunningApp } from './support/app.js';
 import { Client } from './support/client.js';
+import { withOwner } from './support/fixtures.js';
 import { hiddenFields, postMultipart, receiptIn, submitForm, validReport } from './support/report-form.js';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
 
@@ -27,15 +28,7 @@ describe('intake', () => {
   const client = () => new Client(t.url, { 'x-forwarded-for': CLIENT_IP });
   let counsellor: Client;
 
-  async function owner<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-    const c = new pg.Client({ connectionString: t.db.ownerUrl });
-    await c.connect();
-    try {
-      return await fn(c);
-    } finally {
-      await c.end();
-    }
-  }
+  const owner = <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => withOwner(t.db.ownerUrl, fn);
 
   beforeAll(async () => {
     smtp = await startSmtpSink();

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { startApp, type RunningApp } from './support/app.js';
 import { Client } from './support/client.js';
+import { createStaffUser } from './support/fixtures.js';
 import { validReport } from './support/report-form.js';
 
 const MARKER = 'QUOKKA-MARKER-0815';
@@ -33,21 +34,8 @@ describe('periodic PDF reports', () => {
 
   async function makeUser(key: string, role: string) {
     const orgs: { id: string; code: string }[] = (await admin.get('/api/v1/admin/organisations')).json();
-    const created = (
-      await admin.api('POST', '/api/v1/admin/users', {
-        organisationId: orgs.find((o) => o.code === 'SZI')!.id,
-        email: `${key}@example.org`,
-        displayName: key,
-        role,
-      })
-    ).json();
-    const client = new Client(t.url);
-    await client.login(`${key}@example.org`, created.oneTimePassword);
-    await client.post('/account/password', {
-      currentPassword: created.oneTimePassword,
-      newPassword: `${key} passphrase long`,
-    });
-    await client.get('/staff');
+    const created = await createStaffUser(admin, t.url, orgs.find((o) => o.code === 'SZI')!.id, key, role);
+    const client = created.client;
     users[key] = client;
   }
 

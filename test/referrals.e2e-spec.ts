@@ -6,6 +6,7 @@ import { PROJECT_ROOT } from '../src/common/paths.js';
 import type { RouteAccess } from '../src/common/http/route-inventory.js';
 import { startApp, TEST_DATA_KEY, type RunningApp } from './support/app.js';
 import { Client } from './support/client.js';
+import { createStaffUser, withOwner } from './support/fixtures.js';
 import { REDIS_URL } from './support/env.js';
 import { validReport } from './support/report-form.js';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
@@ -27,33 +28,12 @@ describe('referrals', () => {
   let orgs: { id: string; code: string; kind: string }[];
   const org = (code: string) => orgs.find((o) => o.code === code)!.id;
 
-  async function owner<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-    const c = new pg.Client({ connectionString: t.db.ownerUrl });
-    await c.connect();
-    try {
-      return await fn(c);
-    } finally {
-      await c.end();
-    }
-  }
+  const owner = <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => withOwner(t.db.ownerUrl, fn);
 
   async function makeUser(key: string, orgCode: string, role: string) {
     const email = `${key}@example.org`;
-    const created = (
-      await admin.api('POST', '/api/v1/admin/users', {
-        organisationId: org(orgCode),
-        email,
-        displayName: key,
-        role,
-      })
-    ).json();
-    const client = new Client(t.url);
-    await client.login(email, created.oneTimePassword);
-    await client.post('/account/password', {
-      currentPassword: created.oneTimePassword,
-      newPassword: `${key} passphrase long`,
-    });
-    await client.get('/staff');
+    const created = await createStaffUser(admin, t.url, org(orgCode), key, role);
+    const client = created.client;
     users[key] = { client, id: created.id, email };
   }
 

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { startApp, type RunningApp } from './support/app.js';
 import { Client } from './support/client.js';
+import { createStaffUser, withOwner } from './support/fixtures.js';
 import { validReport } from './support/report-form.js';
 import { startSmtpSink, type SmtpSink, type SunkMessage } from './support/smtp-sink.js';
 
@@ -24,34 +25,19 @@ describe('case reminders', () => {
   let caseId: string;
   let reference: string;
 
-  async function owner<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-    const c = new pg.Client({ connectionString: t.db.ownerUrl });
-    await c.connect();
-    try {
-      return await fn(c);
-    } finally {
-      await c.end();
-    }
-  }
+  const owner = <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => withOwner(t.db.ownerUrl, fn);
 
   async function makeUser(key: string) {
     const orgs = (await admin.get('/api/v1/admin/organisations')).json() as { id: string; code: string }[];
     const email = `${key}@example.org`;
-    const created = (
-      await admin.api('POST', '/api/v1/admin/users', {
-        organisationId: orgs.find((o) => o.code === 'SZI')!.id,
-        email,
-        displayName: key,
-        role: 'counsellor',
-      })
-    ).json();
-    const client = new Client(t.url);
-    await client.login(email, created.oneTimePassword);
-    await client.post('/account/password', {
-      currentPassword: created.oneTimePassword,
-      newPassword: `${key} passphrase long`,
-    });
-    await client.get('/staff');
+    const created = await createStaffUser(
+      admin,
+      t.url,
+      orgs.find((o) => o.code === 'SZI')!.id,
+      key,
+      'counsellor',
+    );
+    const client = created.client;
     users[key] = { client, id: created.id, email };
   }
 

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { startApp, type RunningApp } from './support/app.js';
 import { Client } from './support/client.js';
+import { createStaffUser, withOwner } from './support/fixtures.js';
 import { validReport } from './support/report-form.js';
 
 const run = promisify(execFile);
@@ -18,33 +19,12 @@ describe('retention and erasure', () => {
   const users: Record<string, { client: Client; id: string }> = {};
   let orgs: { id: string; code: string }[];
 
-  async function owner<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-    const c = new pg.Client({ connectionString: t.db.ownerUrl });
-    await c.connect();
-    try {
-      return await fn(c);
-    } finally {
-      await c.end();
-    }
-  }
+  const owner = <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => withOwner(t.db.ownerUrl, fn);
 
   async function makeUser(key: string, orgCode: string, role: string) {
     const org = orgs.find((o) => o.code === orgCode)!;
-    const created = (
-      await admin.api('POST', '/api/v1/admin/users', {
-        organisationId: org.id,
-        email: `${key}@example.org`,
-        displayName: key,
-        role,
-      })
-    ).json();
-    const client = new Client(t.url);
-    await client.login(`${key}@example.org`, created.oneTimePassword);
-    await client.post('/account/password', {
-      currentPassword: created.oneTimePassword,
-      newPassword: `${key} passphrase long`,
-    });
-    await client.get('/staff');
+    const created = await createStaffUser(admin, t.url, org.id, key, role);
+    const client = created.client;
     users[key] = { client, id: created.id };
   }
 

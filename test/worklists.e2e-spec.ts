@@ -1,6 +1,7 @@
 import { berlinToday } from '../src/modules/intake/report-form.view.js';
 import { startApp, type RunningApp } from './support/app.js';
 import { Client } from './support/client.js';
+import { createStaffUser } from './support/fixtures.js';
 import { validReport } from './support/report-form.js';
 
 interface Row {
@@ -46,21 +47,8 @@ describe('work lists', () => {
 
   async function makeUser(key: string, orgCode: string, role: string) {
     const org = orgs.find((o) => o.code === orgCode)!;
-    const created = (
-      await admin.api('POST', '/api/v1/admin/users', {
-        organisationId: org.id,
-        email: `${key}@example.org`,
-        displayName: key,
-        role,
-      })
-    ).json();
-    const client = new Client(t.url);
-    await client.login(`${key}@example.org`, created.oneTimePassword);
-    await client.post('/account/password', {
-      currentPassword: created.oneTimePassword,
-      newPassword: `${key} passphrase long`,
-    });
-    await client.get('/staff');
+    const created = await createStaffUser(admin, t.url, org.id, key, role);
+    const client = created.client;
     users[key] = { client, id: created.id };
   }
 
