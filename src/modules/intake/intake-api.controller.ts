@@ -28,7 +28,6 @@ import { LANGUAGES } from '../../common/i18n/i18n.service.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { AttachmentInspector } from './attachments/attachment-inspector.js';
-import { ClientThrottle } from './client-throttle.js';
 import {
   CreateReportDto,
   MailboxLoginDto,
@@ -36,7 +35,8 @@ import {
   MailboxTokenDto,
   ReportCreatedDto,
 } from './dto/report.dto.js';
-import { inspectUploads } from './form-files.js';
+import { inspectUploads, readMessage } from './form-files.js';
+import { SubmitLimiter } from './submit-limiter.js';
 import { IntakeErrors } from './intake.errors.js';
 import { IntakeService } from './intake.service.js';
 import { MAILBOX_IDLE_MS, MailboxService, type MailboxSession } from './mailbox.service.js';
@@ -47,20 +47,13 @@ import { formatReceipt, validateReport } from './report-validation.js';
 @ApiTags('intake')
 @Controller('api/v1')
 export class IntakeApiController {
-  private readonly submitLimiter: ClientThrottle;
-
   constructor(
     private readonly intake: IntakeService,
     private readonly mailbox: MailboxService,
     private readonly inspector: AttachmentInspector,
+    private readonly submitLimiter: SubmitLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    this.submitLimiter = new ClientThrottle({
-      perClient: config.intake.rateLimitPer10Minutes,
-      global: Number.MAX_SAFE_INTEGER,
-      windowMs: 10 * 60_000,
-    });
-  }
+  ) {}
 
   @Public()
   @Post('reports')
@@ -81,9 +74,7 @@ export class IntakeApiController {
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyHeader?: string,
   ): Promise<ReportCreatedDto> {
-    const clientKey = ClientThrottle.keyOf(req.ip);
-    if (this.submitLimiter.blocked(clientKey)) throw IntakeErrors.rateLimited();
-    this.submitLimiter.fail(clientKey);
+    if (!this.submitLimiter.allow(req.ip)) throw IntakeErrors.rateLimited();
     const multipart = req.isMultipart();
     const { fields, files } = multipart
       ? readForm(body)
@@ -93,12 +84,7 @@ export class IntakeApiController {
       languages: LANGUAGES,
       today: berlinToday(),
     });
-    const maxMb = Math.round(this.config.intake.maxFileBytes / 1024 / 1024);
-    const inspected = await inspectUploads(this.inspector, files, {
-      alreadyKept: 0,
-      maxFiles: this.config.intake.maxFiles,
-      maxMb,
-    });
+    const inspected = await inspectUploads(this.inspector, files, this.config.intake);
     errors.push(...inspected.errors);
     if (errors.length || !input) throw IntakeErrors.validation(errors);
     const key =
@@ -162,19 +148,14 @@ export class IntakeApiController {
     const { fields, files } = req.isMultipart()
       ? readForm(body)
       : { fields: (body ?? {}) as Record<string, unknown>, files: [] };
-    const text = typeof fields.body === 'string' ? fields.body.replace(/\r\n?/g, '\n').trim() : '';
-    const maxMb = Math.round(this.config.intake.maxFileBytes / 1024 / 1024);
-    const inspected = await inspectUploads(this.inspector, files, {
-      alreadyKept: 0,
-      maxFiles: this.config.intake.maxFiles,
-      maxMb,
-    });
-    if (!text && files.length === 0)
-      inspected.errors.push({ field: 'body', messageKey: 'mailbox.errors.body_required' });
-    if (text.length > 20_000)
-      inspected.errors.push({ field: 'body', messageKey: 'intake.errors.narrative_too_long' });
-    if (inspected.errors.length) throw IntakeErrors.validation(inspected.errors);
-    await this.mailbox.addMessage(session, text, inspected.accepted);
+    const { text, accepted, errors } = await readMessage(
+      this.inspector,
+      this.config.intake,
+      fields.body,
+      files,
+    );
+    if (errors.length) throw IntakeErrors.validation(errors);
+    await this.mailbox.addMessage(session, text, accepted);
     return { sent: true };
   }
 

@@ -23,6 +23,7 @@ import { PublicPagesController } from './public-pages.controller.js';
 import { ReportPagesController } from './report-pages.controller.js';
 import { StaffReportsController } from './staff-reports.controller.js';
 import { StaffReportsService } from './staff-reports.service.js';
+import { SubmitLimiter } from './submit-limiter.js';
 
 /** Housekeeping: expired drafts and receipt replays, idle mailbox sessions. */
 @Injectable()
@@ -77,7 +78,14 @@ export class IntakeJobs implements OnModuleInit {
     IntakeApiController,
     StaffReportsController,
   ],
-  providers: [IntakeService, MailboxService, StaffReportsService, InstallationSecretsService, IntakeJobs],
+  providers: [
+    IntakeService,
+    MailboxService,
+    StaffReportsService,
+    InstallationSecretsService,
+    SubmitLimiter,
+    IntakeJobs,
+  ],
   exports: [IntakeService, MailboxService, StaffReportsService],
 })
 export class IntakeModule {}

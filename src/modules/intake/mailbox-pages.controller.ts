@@ -12,7 +12,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { CONSENT_PURPOSES, type ConsentPurpose } from '../../common/domain/vocabulary.js';
 import { AttachmentInspector } from './attachments/attachment-inspector.js';
-import { inspectUploads } from './form-files.js';
+import { maxFileMb, readMessage } from './form-files.js';
 import { IntakeErrors } from './intake.errors.js';
 import { MailboxService, type MailboxSession } from './mailbox.service.js';
 
@@ -81,7 +81,7 @@ export class MailboxPagesController {
         timeZone: 'Europe/Berlin',
       }).format(view.receivedOn),
       maxFiles: this.config.intake.maxFiles,
-      maxFileMb: Math.round(this.config.intake.maxFileBytes / 1024 / 1024),
+      maxFileMb: maxFileMb(this.config.intake),
       values: {},
       ...extra,
     };
@@ -107,16 +107,12 @@ export class MailboxPagesController {
     const session = await this.session(req);
     if (!session) return new Redirect('/follow-up?ended=1');
     const { fields, files } = readForm(body);
-    const text = (typeof fields.body === 'string' ? fields.body : '').replace(/\r\n?/g, '\n').trim();
-    const maxMb = Math.round(this.config.intake.maxFileBytes / 1024 / 1024);
-    const { accepted, errors } = await inspectUploads(this.inspector, files, {
-      alreadyKept: 0,
-      maxFiles: this.config.intake.maxFiles,
-      maxMb,
-    });
-    if (!text && files.length === 0)
-      errors.push({ field: 'body', messageKey: 'mailbox.errors.body_required' });
-    if (text.length > 20_000) errors.push({ field: 'body', messageKey: 'intake.errors.narrative_too_long' });
+    const { text, accepted, errors } = await readMessage(
+      this.inspector,
+      this.config.intake,
+      fields.body,
+      files,
+    );
     if (errors.length) {
       return this.mailboxPage(req, session, {
         status: 422,

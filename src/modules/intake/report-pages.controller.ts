@@ -16,8 +16,8 @@ import type { AppConfig } from '../../config/app-config.js';
 import type { District } from '../settings/settings.registry.js';
 import { SettingsService } from '../settings/settings.service.js';
 import { AttachmentInspector } from './attachments/attachment-inspector.js';
-import { ClientThrottle } from './client-throttle.js';
 import { inspectUploads } from './form-files.js';
+import { SubmitLimiter } from './submit-limiter.js';
 import { InstallationSecretsService } from './installation-secrets.service.js';
 import { IntakeService, type SubmitResult } from './intake.service.js';
 import { generateReceipt, signStart, verifyStart } from './receipts.js';
@@ -41,22 +41,15 @@ function confirmation(result: Pick<SubmitResult, 'receipt' | 'deadlineMonths' | 
 @ApiExcludeController()
 @Controller()
 export class ReportPagesController {
-  private readonly submitLimiter: ClientThrottle;
-
   constructor(
     private readonly intake: IntakeService,
     private readonly settings: SettingsService,
     private readonly inspector: AttachmentInspector,
+    private readonly submitLimiter: SubmitLimiter,
     private readonly secrets: InstallationSecretsService,
     private readonly renderer: ViewRenderer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    this.submitLimiter = new ClientThrottle({
-      perClient: config.intake.rateLimitPer10Minutes,
-      global: Number.MAX_SAFE_INTEGER,
-      windowMs: 10 * 60_000,
-    });
-  }
+  ) {}
 
   /** the last districts and deadline read, so the form can still be shown while the database is away */
   private lastKnown: { districts: District[]; deadlineMonths: number } | undefined;
@@ -168,12 +161,8 @@ export class ReportPagesController {
       return this.done({ receipt: generateReceipt(), deadlineMonths: null, contact: false });
     }
 
-    const clientKey = ClientThrottle.keyOf(req.ip);
-    if (!staffEntry) {
-      if (this.submitLimiter.blocked(clientKey)) {
-        return rerender(429, [], new DomainError('rate_limited', 'intake.errors.rate_limited'));
-      }
-      this.submitLimiter.fail(clientKey);
+    if (!staffEntry && !this.submitLimiter.allow(req.ip)) {
+      return rerender(429, [], new DomainError('rate_limited', 'intake.errors.rate_limited'));
     }
 
     const errors: FieldError[] = [];
@@ -199,12 +188,12 @@ export class ReportPagesController {
       errors.push({ field: 'files', messageKey: 'intake.errors.files_expired' });
       kept = [];
     }
-    const maxMb = Math.round(this.config.intake.maxFileBytes / 1024 / 1024);
-    const { accepted, errors: fileErrors } = await inspectUploads(this.inspector, files, {
-      alreadyKept: kept.length,
-      maxFiles: this.config.intake.maxFiles,
-      maxMb,
-    });
+    const { accepted, errors: fileErrors } = await inspectUploads(
+      this.inspector,
+      files,
+      this.config.intake,
+      kept.length,
+    );
     errors.push(...fileErrors);
 
     if (errors.length || !input) {
