@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
 import type { I18nService } from '../i18n/i18n.service.js';
+import { dateTimeFormat } from '../i18n/intl-cache.js';
 
 /**
  * One Handlebars instance with the helpers every template may use. `{{t "key"}}` translates into the
@@ -23,7 +24,7 @@ export function createHandlebars(i18n: I18nService): typeof Handlebars {
     if (!value) return '';
     const root = options.data?.root as { lang?: string } | undefined;
     const date = value instanceof Date ? value : new Date(String(value));
-    return new Intl.DateTimeFormat(root?.lang ?? 'de', {
+    return dateTimeFormat(root?.lang ?? 'de', {
       dateStyle: 'medium',
       timeStyle: 'short',
       timeZone: 'Europe/Berlin',

@@ -63,15 +63,27 @@ export class AuditService {
     if (isolation !== 'read committed') {
       throw new Error(`AuditService.record needs READ COMMITTED, the transaction is ${isolation}`);
     }
-    const repository = manager.getRepository(AuditEventEntity);
-    const [last] = await repository.find({
-      select: { id: true, hash: true },
-      order: { id: 'DESC' },
-      take: 1,
-    });
+    // plain statements: this runs in nearly every transaction, under the chain's lock
+    const [last] = (await manager.query(`SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1`)) as {
+      hash: string;
+    }[];
     // taken under the lock, so occurred_at follows the chain order within one clock
     const row = { ...event, prevHash: last?.hash ?? GENESIS_HASH, occurredAt: new Date() };
-    await repository.insert({ ...row, hash: auditHash(row) });
+    await manager.query(
+      `INSERT INTO audit_event (occurred_at, actor_type, actor_id, organisation_id, action, entity_type,
+         entity_id, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        row.occurredAt,
+        row.actorType,
+        row.actorId,
+        row.organisationId,
+        row.action,
+        row.entityType,
+        row.entityId,
+        row.prevHash,
+        auditHash(row),
+      ],
+    );
   }
 
   /** For reads: its own short transaction, awaited before the response is sent. */

@@ -36,12 +36,25 @@ export class CryptoService implements OnModuleDestroy {
   }
 
   async createDataKey(manager?: EntityManager): Promise<string> {
+    const row = this.newDataKey();
+    await this.repository(manager).insert(row);
+    return row.id;
+  }
+
+  /**
+   * A fresh data key as the `data_key` row to insert — for a caller that writes the row within a
+   * larger statement of its own (see IntakeService.submit); createDataKey() inserts it itself. The
+   * unwrapped key is cached at once, so the encryptions that follow need no read-back (should the row
+   * never be written, its id is random and unknown to the database: the cache entry is inert).
+   */
+  newDataKey(): { id: string; masterKeyId: string; wrapped: Buffer } {
     // the id is chosen here because the wrapping binds it (AAD) before the row exists
     const id = randomUUID();
     const { active } = this.ring;
-    const wrapped = seal(active.key, randomBytes(KEY_BYTES), wrapAad(id, active.id));
-    await this.repository(manager).insert({ id, masterKeyId: active.id, wrapped });
-    return id;
+    const key = randomBytes(KEY_BYTES);
+    const wrapped = seal(active.key, key, wrapAad(id, active.id));
+    this.cache.set(id, key);
+    return { id, masterKeyId: active.id, wrapped };
   }
 
   async encrypt(dataKeyId: string, plaintext: string | Buffer, manager?: EntityManager): Promise<Buffer> {

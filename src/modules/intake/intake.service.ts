@@ -12,7 +12,6 @@ import { SettingsService } from '../settings/settings.service.js';
 import { ATTACHMENT_KINDS, type AcceptedAttachment } from './attachments/attachment.types.js';
 import { IntakeDraftFileEntity } from './entities/intake-draft-file.entity.js';
 import { ReportAttachmentEntity } from './entities/report-attachment.entity.js';
-import { ReportConsentEntity } from './entities/report-consent.entity.js';
 import { ReportEntity } from './entities/report.entity.js';
 import { InstallationSecretsService } from './installation-secrets.service.js';
 import { IntakeErrors } from './intake.errors.js';
@@ -50,6 +49,24 @@ export interface SubmitResult {
 const REPLAY_WINDOW_MS = 24 * 3600_000;
 const DRAFT_TTL_MS = 3600_000;
 const LOOKUP_CACHE_MS = 30_000;
+
+/** See submit(): data key, report and consent grants; $23 the purposes granted, $24 the form. */
+const INSERT_REPORT_SQL = `
+  WITH k AS (
+    INSERT INTO data_key (id, master_key_id, wrapped) VALUES ($1, $2, $3)
+  ), r AS (
+    INSERT INTO report (receiving_organisation_id, channel, reporter_role, entered_by, data_key_id,
+      content, contact, contact_channel, preferred_language, when_kind, incident_date, district, grounds,
+      life_area, support_wishes, status, receipt_hash, idempotency_hash, receipt_replay,
+      receipt_replay_until, statistics_opt_out)
+    VALUES ($4, $5, $6, $7, $1, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'new', $18, $19, $20,
+      $21, $22)
+    RETURNING id
+  ), c AS (
+    INSERT INTO report_consent (report_id, purpose, action, form, recorded_by)
+    SELECT r.id, purpose, 'grant', $24::text, $7 FROM r, unnest($23::text[]) AS purpose
+  )
+  SELECT id FROM r`;
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -137,7 +154,8 @@ export class IntakeService {
     const deadlineMonths = await this.deadlineMonths(input.lifeArea);
     try {
       const reportId = await this.db.transaction(async (m) => {
-        const dataKeyId = await this.crypto.createDataKey(m);
+        const dataKey = this.crypto.newDataKey();
+        const dataKeyId = dataKey.id;
         const content: ReportContent = {
           v: 1,
           narrative: input.narrative,
@@ -145,49 +163,38 @@ export class IntakeService {
           incidentApprox: input.incidentApprox,
           groundOther: input.groundOther,
         };
-        const report = m.getRepository(ReportEntity).create({
-          receivingOrganisationId: organisationId,
-          channel: opts.channel,
-          reporterRole: opts.staff ? 'staff_entry' : input.reporterRole,
-          enteredBy: opts.staff?.userId ?? null,
-          dataKeyId,
-          content: await this.crypto.encrypt(dataKeyId, JSON.stringify(content), m),
-          contact: input.contact
-            ? await this.crypto.encrypt(dataKeyId, JSON.stringify(input.contact), m)
-            : null,
-          contactChannel: input.contactChannel,
-          preferredLanguage: input.preferredLanguage,
-          whenKind: input.whenKind,
-          incidentDate: input.incidentDate,
-          district: input.district,
-          grounds: input.grounds,
-          lifeArea: input.lifeArea,
-          supportWishes: input.wishes,
-          status: 'new',
-          receiptHash,
-          idempotencyHash: opts.idempotencyKey ? sha256(opts.idempotencyKey) : null,
-          receiptReplay: opts.idempotencyKey ? await this.crypto.encrypt(dataKeyId, receipt, m) : null,
-          receiptReplayUntil: opts.idempotencyKey ? new Date(Date.now() + REPLAY_WINDOW_MS) : null,
-          statisticsOptOut: input.consents.statisticsOptOut,
-          deletionRequestedAt: null,
-          erasedAt: null,
-          closureReason: null,
-        });
-        await m.getRepository(ReportEntity).insert(report);
-        const form = opts.staff ? 'oral' : 'online';
         const grants: ConsentPurpose[] = ['store'];
         if (input.consents.contact) grants.push('contact');
         if (input.consents.share) grants.push('share');
         if (input.consents.statisticsOptOut) grants.push('statistics_opt_out');
-        await m.getRepository(ReportConsentEntity).insert(
-          grants.map((purpose) => ({
-            reportId: report.id,
-            purpose,
-            action: 'grant' as const,
-            form,
-            recordedBy: opts.staff?.userId ?? null,
-          })),
-        );
+        // The data key, the report and its consent ledger in one statement (one round trip, not
+        // three): the foreign keys are checked at its end, when all three rows exist.
+        const [report] = (await m.query(INSERT_REPORT_SQL, [
+          dataKeyId,
+          dataKey.masterKeyId,
+          dataKey.wrapped,
+          organisationId,
+          opts.channel,
+          opts.staff ? 'staff_entry' : input.reporterRole,
+          opts.staff?.userId ?? null,
+          await this.crypto.encrypt(dataKeyId, JSON.stringify(content), m),
+          input.contact ? await this.crypto.encrypt(dataKeyId, JSON.stringify(input.contact), m) : null,
+          input.contactChannel,
+          input.preferredLanguage,
+          input.whenKind,
+          input.incidentDate,
+          input.district,
+          input.grounds,
+          input.lifeArea,
+          input.wishes,
+          receiptHash,
+          opts.idempotencyKey ? sha256(opts.idempotencyKey) : null,
+          opts.idempotencyKey ? await this.crypto.encrypt(dataKeyId, receipt, m) : null,
+          opts.idempotencyKey ? new Date(Date.now() + REPLAY_WINDOW_MS) : null,
+          input.consents.statisticsOptOut,
+          grants,
+          opts.staff ? 'oral' : 'online',
+        ])) as { id: string }[];
         await this.storeAttachments(m, report.id, dataKeyId, opts.files, null);
         await this.notifyCounsellors(m, organisationId, 'new-report', opts.staff?.userId);
         // the audit append takes the chain's lock: last, so it is held as briefly as possible
@@ -256,10 +263,11 @@ export class IntakeService {
       };
       this.counsellorCache.set(organisationId, cached);
     }
-    for (const id of cached.ids) {
-      if (id === exceptUserId) continue;
-      await this.staffEmail.queue(m, id, template);
-    }
+    await this.staffEmail.queueMany(
+      m,
+      cached.ids.filter((id) => id !== exceptUserId),
+      template,
+    );
   }
 
   // ---- drafts: files accepted while the rest of the form had errors ----

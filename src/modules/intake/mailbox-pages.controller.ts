@@ -15,6 +15,7 @@ import { AttachmentInspector } from './attachments/attachment-inspector.js';
 import { maxFileMb, readMessage } from './form-files.js';
 import { IntakeErrors } from './intake.errors.js';
 import { MailboxService, type MailboxSession } from './mailbox.service.js';
+import { dateTimeFormat } from '../../common/i18n/intl-cache.js';
 
 export const MAILBOX_COOKIE = 'anl_mbx';
 
@@ -76,7 +77,7 @@ export class MailboxPagesController {
     return {
       ...view,
       state,
-      receivedOn: new Intl.DateTimeFormat(req.lang === 'ls' ? 'de' : (req.lang as string), {
+      receivedOn: dateTimeFormat(req.lang === 'ls' ? 'de' : (req.lang as string), {
         dateStyle: 'long',
         timeZone: 'Europe/Berlin',
       }).format(view.receivedOn),

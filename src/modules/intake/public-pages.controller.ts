@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { Page } from '../../common/decorators/page.decorator.js';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { SettingsService } from '../settings/settings.service.js';
+import { dateTimeFormat } from '../../common/i18n/intl-cache.js';
 
 /** The landing page and the legally required pages; their content comes from the installation settings. */
 @ApiExcludeController()
@@ -54,7 +55,7 @@ export class PublicPagesController {
       email: await this.settings.get<string>('installation.contact_email'),
       phone: await this.settings.get<string>('installation.contact_phone'),
       enforcement: await this.settings.get<string>('installation.accessibility_enforcement'),
-      statementDate: new Intl.DateTimeFormat(req.lang === 'ls' ? 'de' : (req.lang as string), {
+      statementDate: dateTimeFormat(req.lang === 'ls' ? 'de' : (req.lang as string), {
         dateStyle: 'long',
         timeZone: 'UTC',
       }).format(new Date(`${date}T00:00:00Z`)),

@@ -10,9 +10,10 @@ import {
 import { LANGUAGE_NAMES, LANGUAGES } from '../../common/i18n/i18n.service.js';
 import type { ViewRenderer } from '../../common/views/view-renderer.js';
 import type { District } from '../settings/settings.registry.js';
+import { dateTimeFormat } from '../../common/i18n/intl-cache.js';
 
 export function berlinToday(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', {
+  return dateTimeFormat('en-CA', {
     timeZone: 'Europe/Berlin',
     year: 'numeric',
     month: '2-digit',
@@ -32,7 +33,7 @@ export function reportFormModel(
     staffEntry: boolean;
   },
 ) {
-  const monthName = new Intl.DateTimeFormat(lang === 'ls' ? 'de' : lang, { month: 'long', timeZone: 'UTC' });
+  const monthName = dateTimeFormat(lang === 'ls' ? 'de' : lang, { month: 'long', timeZone: 'UTC' });
   return {
     staffEntry: opts.staffEntry,
     formAction: opts.staffEntry ? '/staff/reports/new' : '/report',

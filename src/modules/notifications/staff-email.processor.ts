@@ -39,11 +39,20 @@ export class StaffEmailProcessor implements OnModuleInit {
   }
 
   /** Queues a staff e-mail in the caller's transaction. */
-  queue(manager: EntityManager, userId: string, template: StaffEmailTemplate): Promise<string> {
-    return this.outbox.enqueue(manager, {
-      queue: NOTIFICATIONS_QUEUE,
-      name: STAFF_EMAIL_JOB,
-      payload: { userId, template },
-    });
+  async queue(manager: EntityManager, userId: string, template: StaffEmailTemplate): Promise<string> {
+    const [id] = await this.queueMany(manager, [userId], template);
+    return id;
+  }
+
+  /** The same e-mail to several staff members, queued with one statement in the caller's transaction. */
+  queueMany(manager: EntityManager, userIds: string[], template: StaffEmailTemplate): Promise<string[]> {
+    return this.outbox.enqueueMany(
+      manager,
+      userIds.map((userId) => ({
+        queue: NOTIFICATIONS_QUEUE,
+        name: STAFF_EMAIL_JOB,
+        payload: { userId, template },
+      })),
+    );
   }
 }

@@ -59,27 +59,38 @@ export class OutboxService implements OnModuleInit {
 
   /** Writes a message in the caller's transaction: it is relayed only if that transaction commits. */
   async enqueue(manager: EntityManager, msg: OutboxMessage): Promise<string> {
+    const [id] = await this.enqueueMany(manager, [msg]);
+    return id;
+  }
+
+  /** Several messages in one INSERT, in the caller's transaction; their ids in the given order. */
+  async enqueueMany(manager: EntityManager, msgs: OutboxMessage[]): Promise<string[]> {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new OutboxError(
         'errors.outbox.no_transaction',
         'enqueue() must run inside the transaction of the change',
       );
     }
-    for (const [key, value] of Object.entries(msg.payload)) {
-      if (PERSONAL_KEY.test(key) || (typeof value === 'string' && EMAIL_LIKE.test(value))) {
-        throw new OutboxError(
-          'errors.outbox.personal_data',
-          `payload key "${key}" looks like personal data; outbox payloads carry ids only`,
-        );
+    if (msgs.length === 0) return [];
+    for (const msg of msgs) {
+      for (const [key, value] of Object.entries(msg.payload)) {
+        if (PERSONAL_KEY.test(key) || (typeof value === 'string' && EMAIL_LIKE.test(value))) {
+          throw new OutboxError(
+            'errors.outbox.personal_data',
+            `payload key "${key}" looks like personal data; outbox payloads carry ids only`,
+          );
+        }
       }
     }
-    const result = await manager.getRepository(OutboxMessageEntity).insert({
-      queue: msg.queue,
-      name: msg.name,
-      payload: msg.payload,
-      ...(msg.availableAt ? { availableAt: msg.availableAt } : {}),
-    });
-    return String(result.identifiers[0].id);
+    const result = await manager.getRepository(OutboxMessageEntity).insert(
+      msgs.map((msg) => ({
+        queue: msg.queue,
+        name: msg.name,
+        payload: msg.payload,
+        ...(msg.availableAt ? { availableAt: msg.availableAt } : {}),
+      })),
+    );
+    return result.identifiers.map((i) => String(i.id));
   }
 
   /**

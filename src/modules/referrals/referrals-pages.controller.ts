@@ -19,6 +19,7 @@ import {
   IDENTIFYING_FIELDS,
 } from './referrals.constants.js';
 import { ReferralsService } from './referrals.service.js';
+import { languageNames } from '../../common/i18n/intl-cache.js';
 
 const list = (v: unknown): string[] =>
   v === undefined || v === '' ? [] : Array.isArray(v) ? v.map(String) : [String(v)];
@@ -29,7 +30,7 @@ const pick = (v: unknown, allowed: readonly string[]): string | undefined =>
 /** Language names in the page's language, from the runtime's CLDR data (no translation keys needed). */
 function languageName(code: string, lang: string): string {
   try {
-    return new Intl.DisplayNames([lang === 'ls' ? 'de' : lang], { type: 'language' }).of(code) ?? code;
+    return languageNames(lang === 'ls' ? 'de' : lang).of(code) ?? code;
   } catch {
     return code;
   }

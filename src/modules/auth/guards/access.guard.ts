@@ -1,16 +1,14 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
-import type { DataSource } from 'typeorm';
 import { PUBLIC_KEY, ROLES_KEY, SESSION_STAGE_KEY } from '../../../common/decorators/public.decorator.js';
 import { fieldValue } from '../../../common/http/form-body.js';
 import { COOKIE } from '../../../common/http/request-context.js';
 import { APP_CONFIG } from '../../../config/config.module.js';
 import type { AppConfig } from '../../../config/app-config.js';
 import { AuthErrors } from '../auth.errors.js';
-import { StaffUserEntity, type StaffRole } from '../entities/staff-user.entity.js';
+import type { StaffRole } from '../entities/staff-user.entity.js';
 import { SessionsService } from '../sessions.service.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -34,7 +32,6 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly sessions: SessionsService,
-    @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.allowedOrigin = new URL(config.http.publicUrl).origin;
@@ -63,11 +60,7 @@ export class AccessGuard implements CanActivate {
     if (req.staff !== undefined) return;
     const session = await this.sessions.resolve(req.cookies?.[COOKIE.session]);
     if (!session) return;
-    const user = await this.db.getRepository(StaffUserEntity).findOneBy({ id: session.userId });
-    if (!user || user.disabledAt) {
-      await this.sessions.destroy(session.tokenHash);
-      return;
-    }
+    const { user } = session;
     req.staff = {
       userId: user.id,
       organisationId: user.organisationId,
@@ -76,7 +69,7 @@ export class AccessGuard implements CanActivate {
       displayName: user.displayName,
       sessionTokenHash: session.tokenHash,
       mfaPassed: session.mfaPassed,
-      mfaEnrolled: !!user.totpEnabledAt,
+      mfaEnrolled: user.totpEnabled,
       mustChangePassword: user.mustChangePassword,
       csrfToken: session.csrfToken,
     };
