@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import type { DataSource, Repository } from 'typeorm';
+import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { ViewRenderer } from '../../common/views/view-renderer.js';
 import { asSystem } from '../cases/case-access.js';
+import type { StaffEmailTemplate } from '../notifications/mail.service.js';
+import { StaffEmailProcessor } from '../notifications/staff-email.processor.js';
 import { OutboxService } from '../outbox/outbox.service.js';
 import { DEFAULT_QUEUE_TUNING, QUEUE_TUNING, type QueueTuning } from '../queue/queue.tokens.js';
 import { SettingsService } from '../settings/settings.service.js';
@@ -20,6 +22,8 @@ import type { ReportLang } from './report-texts.js';
 export const REPORTS_QUEUE = 'reports';
 export const RENDER_JOB = 'render';
 export const REPORT_LANGUAGES: readonly ReportLang[] = ['de', 'en'];
+/** The e-mail (no content: "a report is ready, log in") each officer gets when a report is done. */
+export const REPORT_READY_TEMPLATE: StaffEmailTemplate = 'periodic-report-ready';
 
 export interface PeriodicReportSummary {
   id: string;
@@ -29,6 +33,8 @@ export interface PeriodicReportSummary {
   status: string;
   error: string | null;
   sha256: string | null;
+  attempts: number;
+  automatic: boolean;
   createdAt: Date;
   finishedAt: Date | null;
 }
@@ -48,6 +54,7 @@ export class PeriodicReportsService implements OnModuleInit {
     private readonly statistics: StatisticsService,
     private readonly settings: SettingsService,
     private readonly renderer: ViewRenderer,
+    private readonly staffEmail: StaffEmailProcessor,
     @Optional() @Inject(QUEUE_TUNING) tuning?: Partial<QueueTuning>,
   ) {
     this.attempts = tuning?.attempts ?? DEFAULT_QUEUE_TUNING.attempts;
@@ -86,6 +93,32 @@ export class PeriodicReportsService implements OnModuleInit {
     });
   }
 
+  /**
+   * The automatic report of a finished period in one language, queued through the outbox in the same
+   * transaction. Exactly once: the partial unique index `uq_periodic_report_automatic` makes a second
+   * run, or a second worker racing this one, insert nothing. Returns the new id, or null when it exists.
+   */
+  async requestAutomatic(period: Period, language: ReportLang): Promise<string | null> {
+    if (period.kind !== 'quarter' && period.kind !== 'year')
+      throw new Error('automatic: quarter or year only');
+    return this.db.transaction(async (m) => {
+      const rows = (await m.query(
+        `INSERT INTO periodic_report (period_code, kind, language, status, automatic)
+         VALUES ($1, $2, $3, 'queued', true)
+         ON CONFLICT (period_code, kind, language) WHERE automatic DO NOTHING
+         RETURNING id`,
+        [period.code, period.kind, language],
+      )) as { id: string }[];
+      if (rows.length === 0) return null;
+      await this.outbox.enqueue(m, {
+        queue: REPORTS_QUEUE,
+        name: RENDER_JOB,
+        payload: { reportId: rows[0].id },
+      });
+      return rows[0].id;
+    });
+  }
+
   async list(): Promise<PeriodicReportSummary[]> {
     const rows = await this.reports.find({
       select: this.summaryColumns(),
@@ -117,13 +150,15 @@ export class PeriodicReportsService implements OnModuleInit {
     try {
       const pdf = await this.render(periodFromCode(row.periodCode), row.language as ReportLang);
       const sha256 = createHash('sha256').update(pdf).digest('hex');
-      await this.reports.update({ id }, {
-        status: 'done',
-        pdf,
-        sha256,
-        error: null,
-        finishedAt: () => 'now()',
-      } as never);
+      await this.db.transaction(async (m) => {
+        // the row says done and the officers' e-mails are queued together, or neither (then it retries)
+        const [, affected] = (await m.query(
+          `UPDATE periodic_report SET status = 'done', pdf = $2, sha256 = $3, error = NULL, finished_at = now()
+            WHERE id = $1 AND status <> 'done'`,
+          [id, pdf, sha256],
+        )) as [unknown, number];
+        if (affected === 1) await this.notifyOfficers(m);
+      });
     } catch (e) {
       const reason = ((e as Error).message ?? 'error').slice(0, 300);
       const last = attemptsMade + 1 >= this.attempts;
@@ -137,6 +172,18 @@ export class PeriodicReportsService implements OnModuleInit {
       // the last attempt completes the outbox row: the row now says failed, with its reason
       if (!last) throw e;
     }
+  }
+
+  /**
+   * "A report is ready" to every active officer, in their language, without any content (the e-mail
+   * names no period and no figure). Admins reach /reports too but are not mailed: the reports are the
+   * officer's work; an admin who asked for one sees it on the page.
+   */
+  private async notifyOfficers(m: EntityManager): Promise<void> {
+    const officers = (await m.query(
+      `SELECT id FROM staff_user WHERE role = 'officer' AND disabled_at IS NULL ORDER BY id`,
+    )) as { id: string }[];
+    for (const o of officers) await this.staffEmail.queue(m, o.id, REPORT_READY_TEMPLATE);
   }
 
   /** Builds the report's data from the published statistics release and renders the PDF. */
@@ -256,6 +303,8 @@ export class PeriodicReportsService implements OnModuleInit {
       status: true,
       error: true,
       sha256: true,
+      attempts: true,
+      automatic: true,
       createdAt: true,
       finishedAt: true,
     } as const;
@@ -270,6 +319,8 @@ export class PeriodicReportsService implements OnModuleInit {
       status: r.status,
       error: r.error,
       sha256: r.sha256,
+      attempts: r.attempts,
+      automatic: r.automatic,
       createdAt: r.createdAt,
       finishedAt: r.finishedAt,
     };
