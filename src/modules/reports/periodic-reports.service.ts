@@ -4,18 +4,16 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { ViewRenderer } from '../../common/views/view-renderer.js';
-import { asSystem } from '../cases/case-access.js';
 import type { StaffEmailTemplate } from '../notifications/mail.service.js';
 import { StaffEmailProcessor } from '../notifications/staff-email.processor.js';
 import { OutboxService } from '../outbox/outbox.service.js';
 import { DEFAULT_QUEUE_TUNING, QUEUE_TUNING, type QueueTuning } from '../queue/queue.tokens.js';
 import { SettingsService } from '../settings/settings.service.js';
-import { primaryLabel, COMPLEMENTARY_LABEL } from '../statistics/disclosure/index.js';
 import { parsePeriod, periodFromCode, PERIOD_FORMS, type Period } from '../statistics/period.js';
 import { pageModel } from '../statistics/statistics-view.js';
 import { StatisticsService } from '../statistics/statistics.service.js';
 import { PeriodicReportEntity } from './periodic-report.entity.js';
-import { renderReportPdf, type Cell, type ReportData, type ReportTable } from './pdf-renderer.js';
+import { renderReportPdf, type ReportData, type ReportTable } from './pdf-renderer.js';
 import { loadLayout } from './report-layout.js';
 import type { ReportLang } from './report-texts.js';
 
@@ -193,11 +191,11 @@ export class PeriodicReportsService implements OnModuleInit {
     const districts = await this.settings.districts();
     const labels = new Map(districts.map((d) => [d.code, d.labels[lang] ?? d.labels.de]));
     const model = pageModel(view, this.renderer, lang, 'ltr', labels);
-    const t = (key: string) => this.renderer.t(lang, key);
     const tables = new Map<string, ReportTable>();
     for (const tb of model.tables) {
       tables.set(tb.id.replace(/-/g, '.'), {
         id: tb.id.replace(/-/g, '.'),
+        title: tb.title,
         unit: tb.unit,
         unitNote: tb.unitNote,
         twoD: tb.twoD,
@@ -223,65 +221,9 @@ export class PeriodicReportsService implements OnModuleInit {
       medians: model.medians,
       suppression: view.release.summary,
       tables,
-      referrals: await this.referralFigures(period, view.thresholds.base, (code, kind) => {
-        const key = kind === 'status' ? `referrals.statuses.${code}` : `referrals.help.services.${code}`;
-        const v = t(key);
-        return v === key ? code : v;
-      }),
       methodology: view.methodology.text,
     };
     return renderReportPdf(layout, data);
-  }
-
-  /**
-   * Referrals sent in the period (drafts never count), by status and by service type: codes and counts
-   * only, every count from 1 to threshold − 1 shown as "<threshold"; when only one entry of a list is
-   * hidden, the next smallest is hidden too ("·"), so the total does not give it away.
-   */
-  private async referralFigures(
-    period: Period,
-    threshold: number,
-    label: (code: string, kind: 'status' | 'service') => string,
-  ): Promise<ReportData['referrals']> {
-    const rows = (await asSystem(this.db, (m) =>
-      m.query(
-        `SELECT status, service_type, count(*)::int AS n FROM referral
-          WHERE sent_at IS NOT NULL
-            AND sent_at >= ($1::date::timestamp AT TIME ZONE 'Europe/Berlin')
-            AND sent_at < ($2::date::timestamp AT TIME ZONE 'Europe/Berlin')
-          GROUP BY 1, 2`,
-        [period.from, period.to],
-      ),
-    )) as { status: string; service_type: string; n: number }[];
-    const tally = (key: 'status' | 'service_type') => {
-      const m = new Map<string, number>();
-      for (const r of rows) m.set(r[key], (m.get(r[key]) ?? 0) + r.n);
-      return [...m.entries()].sort((a, b) => a[0].localeCompare(b[0]));
-    };
-    const total = rows.reduce((s, r) => s + r.n, 0);
-    const small = (n: number) => n > 0 && n < threshold;
-    const protect = (entries: [string, number][], kind: 'status' | 'service') => {
-      const cells: { label: string; cell: Cell }[] = entries.map(([code, n]) => ({
-        label: label(code, kind),
-        cell: small(n) ? { text: primaryLabel(threshold), hidden: true } : { text: String(n), hidden: false },
-      }));
-      const hidden = cells.filter((c) => c.cell.hidden).length;
-      if (hidden === 1) {
-        const candidates = entries
-          .map(([, n], i) => ({ n, i }))
-          .filter(({ n, i }) => n > 0 && !cells[i].cell.hidden)
-          .sort((a, b) => a.n - b.n);
-        if (candidates[0]) cells[candidates[0].i].cell = { text: COMPLEMENTARY_LABEL, hidden: true };
-      }
-      return cells;
-    };
-    return {
-      total: small(total)
-        ? { text: primaryLabel(threshold), hidden: true }
-        : { text: String(total), hidden: false },
-      byStatus: small(total) ? [] : protect(tally('status'), 'status'),
-      byService: small(total) ? [] : protect(tally('service_type'), 'service'),
-    };
   }
 
   private async find(id: string, withPdf = false): Promise<PeriodicReportEntity> {
