@@ -117,6 +117,17 @@ describe('periodic PDF reports', () => {
     }
     for (const r of (await users.anna.get('/api/v1/inbox')).json() as { id: string }[])
       expect((await users.anna.api('POST', `/api/v1/inbox/${r.id}/open`)).status).toBe(201);
+    // sent referrals (codes only, behind the app's back): five for legal aid, two for interpreting
+    await withOwner(t.db.ownerUrl, (c) =>
+      c.query(
+        `INSERT INTO referral (case_id, report_id, from_organisation_id, to_organisation_id, service_type, status,
+                               data_key_id, created_by, sent_at, version)
+         SELECT id, gen_random_uuid(), organisation_id, organisation_id,
+                CASE WHEN n <= 5 THEN 'legal_aid' ELSE 'interpreting' END, 'accepted',
+                data_key_id, gen_random_uuid(), now(), 1
+           FROM (SELECT *, row_number() OVER (ORDER BY id) AS n FROM case_file) c`,
+      ),
+    );
   }, 180_000);
   afterAll(async () => {
     await t?.close();
@@ -201,6 +212,19 @@ describe('periodic PDF reports', () => {
     expect(info).toMatch(/Page size:\s+595\.28 x 841\.89/);
     expect(info).not.toMatch(/olga|anna|admin/i);
     const text = execFileSync('pdftotext', ['-layout', join(dir, 'r.pdf'), '-'], { encoding: 'utf8' });
+    // the summary (page 3): its long German column headings wrap between words, never inside one
+    const summary = execFileSync('pdftotext', ['-layout', '-f', '3', '-l', '3', join(dir, 'r.pdf'), '-'], {
+      encoding: 'utf8',
+    }).split(/\s+/);
+    for (const w of [
+      'Zusammenfassung',
+      'Einheit',
+      'Vorzeitraum',
+      'Veränderung',
+      'Vorjahr',
+      `(${Number(year) - 1})`,
+    ])
+      expect(summary).toContain(w);
     expect(text).toContain('Jahresbericht');
     expect(text).toContain('Anonymisierte Statistik');
     expect(text).toContain('Inhalt');
@@ -209,6 +233,12 @@ describe('periodic PDF reports', () => {
     expect(text).toContain('<5');
     expect(text).not.toContain(MARKER);
     expect(text).not.toContain('Es geschah');
+    // the referral tables of the release: 2 interpreting only as "<5", and the 5 for legal aid hidden
+    // too (with the total of 7 it would give the 2 away); checked for 1–4 below like every table
+    expect(text).toContain('Verweisungen nach Leistungsart');
+    expect(text).toMatch(/Sprachmittlung\s+<5\s/);
+    expect(text).not.toMatch(/Sprachmittlung\s+2\s/);
+    expect(text).not.toMatch(/Rechtsberatung\s+5\s/);
     // key figures: exactly what the published release says (a hidden one only as its label)
     const published = (await users.olga.get(`/api/v1/statistics?period=${year}`)).json() as {
       keyFigures: { unit: string; current: { value?: number; label?: string } }[];
@@ -242,8 +272,10 @@ describe('periodic PDF reports', () => {
     expect(toOlga[0].subject).toMatch(/Statistikbericht ist fertig|statistics report is ready/);
     expect(toOlga[0].text).toMatch(/https?:\/\/\S+\/login\s/);
     expect(toOlga[0].text).not.toMatch(new RegExp(`${year}|Q[1-4]|${MARKER}|olga|Meldung|Fälle`));
-    expect(await mailsTo(emails.anna)).toHaveLength(0);
-    expect(await mailsTo(t.admin.email)).toHaveLength(0);
+    // (the counsellor has her new-report e-mails; none about the report, nor for the admin)
+    const ready = (m: { subject?: string }) => /Statistikbericht|statistics report/.test(m.subject ?? '');
+    expect((await mailsTo(emails.anna)).filter(ready)).toHaveLength(0);
+    expect((await mailsTo(t.admin.email)).filter(ready)).toHaveLength(0);
   });
 
   it('retries a render that failed once (the database refused a query) and ends done after 2 attempts', async () => {
