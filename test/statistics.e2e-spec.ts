@@ -1,6 +1,6 @@
 import { startApp, type RunningApp } from './support/app.js';
 import { Client } from './support/client.js';
-import { createStaffUser } from './support/fixtures.js';
+import { createStaffUser, withOwner } from './support/fixtures.js';
 import { validReport } from './support/report-form.js';
 
 const MARKER = 'ZEBRA-MARKER-4711';
@@ -124,8 +124,64 @@ describe('statistics', () => {
           })
         ).status,
       ).toBe(201);
+    // referrals (codes only, inserted behind the app's back): one per counted case, sent this year —
+    // 9 legal aid, 3 interpreting, 2 victim support; a draft and one from the opted-out case never count
+    await withOwner(t.db.ownerUrl, (c) =>
+      c.query(
+        `WITH counted AS (
+           SELECT id, organisation_id, data_key_id, row_number() OVER (ORDER BY created_at, id) AS n
+             FROM case_file WHERE NOT statistics_opt_out),
+         plan AS (
+           SELECT n, CASE WHEN n <= 9 THEN 'legal_aid' WHEN n <= 12 THEN 'interpreting' ELSE 'victim_support' END AS service,
+                  CASE WHEN n <= 10 THEN 'accepted' ELSE 'sent' END AS status,
+                  CASE WHEN n <= 2 THEN 'settled' END AS outcome, true AS sent
+             FROM generate_series(1, 14) AS n
+           UNION ALL SELECT 1, 'city_office', 'draft', NULL, false)
+         INSERT INTO referral (case_id, report_id, from_organisation_id, to_organisation_id, service_type, status,
+                               outcome, data_key_id, created_by, sent_at, version)
+         SELECT c.id, gen_random_uuid(), c.organisation_id, c.organisation_id, p.service, p.status, p.outcome,
+                c.data_key_id, gen_random_uuid(), CASE WHEN p.sent THEN now() END, 1
+           FROM plan p JOIN counted c ON c.n = p.n
+         UNION ALL
+         SELECT c.id, gen_random_uuid(), c.organisation_id, c.organisation_id, 'housing_support', 'accepted', NULL,
+                c.data_key_id, gen_random_uuid(), now(), 1
+           FROM case_file c WHERE c.statistics_opt_out`,
+      ),
+    );
   }, 180_000);
   afterAll(() => t?.close());
+
+  it('publishes referrals by service, status and outcome under the same disclosure control', async () => {
+    const s = (await users.olga.client.get(`/api/v1/statistics?period=${year}`)).json();
+    const tables = new Map((s.release.tables as { id: string }[]).map((x) => [x.id, x as any]));
+    const services = tables.get('referrals.services');
+    const statuses = tables.get('referrals.statuses');
+    const outcomes = tables.get('referrals.outcomes');
+    for (const tb of [services, statuses, outcomes]) {
+      expect(tb.unit).toBe('referrals');
+      // 14 sent referrals of counted cases: not the draft, not the opted-out case's
+      expect(tb.grandTotal).toEqual({ value: 14 });
+      for (const v of publishedValues(tb)) expect(v === 0 || v >= THRESHOLD).toBe(true);
+    }
+    expect(services.cells[services.rows.indexOf('legal_aid')][0]).toEqual({ value: 9 });
+    expect(statuses.rows).not.toContain('draft');
+    // 3 interpreting and 2 victim support: both small, each must stay anything from 1 to 4
+    const small = ['interpreting', 'victim_support'].map((code) =>
+      services.rows.includes(code) ? services.cells[services.rows.indexOf(code)][0] : null,
+    );
+    for (const e of small) if (e) expect(e).toMatchObject({ hidden: expect.any(String) });
+    // 4 sent (small) next to 10 accepted and a published total: a second entry hides it
+    const hiddenStatuses = statuses.cells.flat().filter((e: object) => 'hidden' in e);
+    expect(hiddenStatuses.length === 0 || hiddenStatuses.length >= 2).toBe(true);
+    expect(statuses.cells[statuses.rows.indexOf('sent')][0]).toMatchObject({
+      hidden: 'primary',
+      label: '<5',
+    });
+    const page = await users.olga.client.get(`/statistics?period=${year}`);
+    expect(page.body).toMatch(/Verweisungen nach Leistungsart|Referrals by service/);
+    const csv = (await users.olga.client.get(`/api/v1/statistics.csv?period=${year}`)).body;
+    expect(csv).toMatch(/^referrals\.services,referrals,legal_aid,,9$/m);
+  });
 
   it('counts reports and cases of every organisation without the opt-out and the spam report', async () => {
     const res = await users.olga.client.get(`/api/v1/statistics?period=${year}`);

@@ -24,6 +24,7 @@ export const STAFF_EMAIL_TEMPLATES = [
   'task-overdue',
   'referral-new',
   'referral-reminder',
+  'periodic-report-ready',
 ] as const;
 export type StaffEmailTemplate = (typeof STAFF_EMAIL_TEMPLATES)[number];
 

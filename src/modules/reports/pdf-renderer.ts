@@ -11,6 +11,8 @@ export interface Cell {
 export interface ReportTable {
   /** statistics table id with dots, e.g. `cases.grounds` */
   id: string;
+  /** the table's title on the dashboard (used as a sub-heading where a section shows several tables) */
+  title: string;
   unit: string;
   unitNote: string;
   twoD: boolean;
@@ -40,11 +42,6 @@ export interface ReportData {
   medians: { firstResponse: string; closure: string };
   suppression: { primary: number; complementary: number; withheld: number };
   tables: Map<string, ReportTable>;
-  referrals: {
-    total: Cell;
-    byStatus: { label: string; cell: Cell }[];
-    byService: { label: string; cell: Cell }[];
-  };
   methodology: string;
 }
 
@@ -55,6 +52,10 @@ const BLUE = '#1b4f8a';
 const GREY = '#595959';
 const TEXT = '#1a1a1a';
 const HIDDEN_BAR = 24;
+/** the smallest size a table heading shrinks to before a word is shortened */
+const MIN_HEADER_SIZE = 6.5;
+/** The tables the `referrals` section shows, in this order (the first with a bar chart). */
+const REFERRAL_TABLE_IDS = ['referrals.services', 'referrals.statuses', 'referrals.outcomes'];
 
 /** Renders the periodic report with pdfkit's vector primitives; embedded DejaVu Sans covers German fully. */
 export function renderReportPdf(
@@ -101,19 +102,102 @@ export function renderReportPdf(
   const para = (s: string, size = 10) =>
     doc.font('regular').fontSize(size).fillColor(TEXT).text(s, MARGIN, doc.y, { width: CONTENT });
 
-  /** A grid table; repeats its header on a new page. */
-  const grid = (header: string[], rows: { cells: string[]; bold?: boolean; hidden?: boolean[] }[]) => {
+  /**
+   * Splits a heading into lines at word boundaries only (spaces, and after a hyphen or a slash), at the
+   * largest size from `size` down to MIN_HEADER_SIZE at which every word fits its column; a word that
+   * still does not fit is shortened with an ellipsis rather than broken in the middle.
+   */
+  const fitHeader = (
+    texts: string[],
+    widths: number[],
+    size: number,
+  ): { size: number; lines: string[][] } => {
+    const words = (t: string) => t.split(/\s+|(?<=[-/])/).filter(Boolean);
+    const width = (w: string, sz: number) => doc.font('bold').fontSize(sz).widthOfString(w);
+    let sz = size;
+    const tooWide = (sz0: number) =>
+      texts.some((t, i) => words(t).some((w) => width(w, sz0) > widths[i] - 6));
+    while (sz > MIN_HEADER_SIZE && tooWide(sz)) sz -= 0.25;
+    const lines = texts.map((t, i) => {
+      const room = widths[i] - 6;
+      const out: string[] = [];
+      for (let w of words(t)) {
+        while (w.length > 1 && width(w, sz) > room) w = `${w.slice(0, -2)}…`;
+        const last = out.length - 1;
+        const joined =
+          last >= 0
+            ? out[last].endsWith('-') || out[last].endsWith('/')
+              ? out[last] + w
+              : `${out[last]} ${w}`
+            : w;
+        if (last >= 0 && width(joined, sz) <= room) out[last] = joined;
+        else out.push(w);
+      }
+      return out;
+    });
+    return { size: sz, lines };
+  };
+
+  /**
+   * A grid table; repeats its header on a new page. `fitLabels`: the first column only as wide as its
+   * longest label (the summary), so the value columns get the room their headings need.
+   */
+  const grid = (
+    header: string[],
+    rows: { cells: string[]; bold?: boolean; hidden?: boolean[] }[],
+    opts: { fitLabels?: boolean } = {},
+  ) => {
     const n = header.length;
-    const labelW = n > 4 ? Math.max(110, CONTENT - (n - 1) * 62) : CONTENT * 0.55;
+    const size = n > 6 ? 7.5 : 9;
+    let labelW = n > 4 ? Math.max(110, CONTENT - (n - 1) * 62) : CONTENT * 0.55;
+    if (opts.fitLabels) {
+      const longest = Math.max(
+        ...[header[0], ...rows.map((r) => r.cells[0])].map((c) =>
+          doc.font('bold').fontSize(size).widthOfString(c),
+        ),
+      );
+      labelW = Math.min(labelW, Math.max(70, longest + 10));
+    }
     const valueW = (CONTENT - labelW) / Math.max(1, n - 1);
     const widths = [labelW, ...Array.from({ length: n - 1 }, () => valueW)];
-    const size = n > 6 ? 7.5 : 9;
     const oneRowH = size + 8;
-    const drawRow = (cells: string[], bold: boolean, shade: boolean, hidden?: boolean[]) => {
-      const rowH = shade ? 2 * size + 10 : oneRowH;
-      ensure(rowH);
+    const head = fitHeader(header, widths, size);
+    const headLineH = head.size + 2;
+    const headH = Math.max(2, ...head.lines.map((l) => l.length)) * headLineH + 8;
+    const drawHeader = () => {
+      ensure(headH);
       const y = doc.y;
-      if (shade) doc.rect(MARGIN, y, CONTENT, rowH).fill('#eef2f7');
+      doc.rect(MARGIN, y, CONTENT, headH).fill('#eef2f7');
+      let x = MARGIN;
+      head.lines.forEach((lines, i) => {
+        lines.forEach((line, k) =>
+          doc
+            .font('bold')
+            .fontSize(head.size)
+            .fillColor(TEXT)
+            .text(line, x + 3, y + 4 + k * headLineH, {
+              width: widths[i] - 6,
+              align: i === 0 ? 'left' : 'right',
+              lineBreak: false,
+            }),
+        );
+        x += widths[i];
+      });
+      rule(y + headH);
+    };
+    const rule = (y: number) => {
+      doc
+        .moveTo(MARGIN, y)
+        .lineTo(MARGIN + CONTENT, y)
+        .lineWidth(0.4)
+        .strokeColor('#b0b7c3')
+        .stroke();
+      doc.x = MARGIN;
+      doc.y = y;
+    };
+    const drawRow = (cells: string[], bold: boolean, hidden?: boolean[]) => {
+      ensure(oneRowH);
+      const y = doc.y;
       let x = MARGIN;
       cells.forEach((c, i) => {
         doc
@@ -122,29 +206,22 @@ export function renderReportPdf(
           .fillColor(hidden?.[i] ? GREY : TEXT)
           .text(c, x + 3, y + 4, {
             width: widths[i] - 6,
-            height: shade ? 2 * size + 6 : size + 2,
+            height: size + 2,
             align: i === 0 ? 'left' : 'right',
             ellipsis: true,
           });
         x += widths[i];
       });
-      doc
-        .moveTo(MARGIN, y + rowH)
-        .lineTo(MARGIN + CONTENT, y + rowH)
-        .lineWidth(0.4)
-        .strokeColor('#b0b7c3')
-        .stroke();
-      doc.x = MARGIN;
-      doc.y = y + rowH;
+      rule(y + oneRowH);
     };
-    ensure(oneRowH * 4);
-    drawRow(header, true, true);
+    ensure(headH + oneRowH * 3);
+    drawHeader();
     for (const r of rows) {
       if (doc.y + oneRowH > bottom()) {
         doc.addPage();
-        drawRow(header, true, true);
+        drawHeader();
       }
-      drawRow(r.cells, r.bold ?? false, false, r.hidden);
+      drawRow(r.cells, r.bold ?? false, r.hidden);
     }
     doc.moveDown(0.8);
   };
@@ -253,6 +330,38 @@ export function renderReportPdf(
     }
   }
 
+  /** One published table (and its bar chart): only the released entries and their labels. */
+  function table(t: ReportTable | undefined, withChart: boolean): void {
+    if (!t) {
+      para('×');
+      return;
+    }
+    para(`${tx.unit}: ${t.unit}${t.unitNote ? ` – ${tx.mentions}` : ''}`, 9);
+    doc.moveDown(0.4);
+    if (t.withheld) {
+      para(tx.withheld);
+      return;
+    }
+    const header = t.twoD ? [tx.category, ...t.cols, tx.total] : [tx.category, t.unit];
+    const rows = t.rows.map((r) => {
+      const cells = t.twoD && r.total ? [...r.cells, r.total] : r.cells;
+      return {
+        cells: [r.label, ...cells.map((c) => c.text)],
+        hidden: [false, ...cells.map((c) => c.hidden)],
+      };
+    });
+    const totals = t.twoD ? [...t.colTotals, t.grandTotal] : [t.grandTotal];
+    rows.push({
+      cells: [tx.total, ...totals.map((c) => c.text)],
+      hidden: [false, ...totals.map((c) => c.hidden)],
+    });
+    grid(
+      header,
+      rows.map((r, i) => ({ ...r, bold: i === rows.length - 1 })),
+    );
+    if (withChart && !t.twoD) chart(t.rows.map((r) => ({ label: r.label, cell: r.cells[0] })));
+  }
+
   function renderSection(s: LayoutSection, sTitle: string): void {
     if (s.type === 'summary') {
       grid(
@@ -267,54 +376,24 @@ export function renderReportPdf(
         data.keyFigures.map((k) => ({
           cells: [k.unit, k.current, k.previous, k.changeToPrevious, k.sameLastYear, k.changeToLastYear],
         })),
+        { fitLabels: true },
       );
       para(`${tx.medianFirst}: ${data.medians.firstResponse}`);
       para(`${tx.medianClosure}: ${data.medians.closure}`);
       doc.moveDown(0.5);
       para(fill(tx.suppressed, data.suppression), 9);
     } else if (s.type === 'table') {
-      const t = data.tables.get(s.table);
-      if (!t) {
-        para('×');
-        return;
-      }
-      para(`${tx.unit}: ${t.unit}${t.unitNote ? ` – ${tx.mentions}` : ''}`, 9);
-      doc.moveDown(0.4);
-      if (t.withheld) {
-        para(tx.withheld);
-        return;
-      }
-      const header = t.twoD ? [tx.category, ...t.cols, tx.total] : [tx.category, t.unit];
-      const rows = t.rows.map((r) => {
-        const cells = t.twoD && r.total ? [...r.cells, r.total] : r.cells;
-        return {
-          cells: [r.label, ...cells.map((c) => c.text)],
-          hidden: [false, ...cells.map((c) => c.hidden)],
-        };
-      });
-      const totals = t.twoD ? [...t.colTotals, t.grandTotal] : [t.grandTotal];
-      rows.push({
-        cells: [tx.total, ...totals.map((c) => c.text)],
-        hidden: [false, ...totals.map((c) => c.hidden)],
-      });
-      grid(
-        header,
-        rows.map((r, i) => ({ ...r, bold: i === rows.length - 1 })),
-      );
-      if (s.chart && !t.twoD) chart(t.rows.map((r) => ({ label: r.label, cell: r.cells[0] })));
+      table(data.tables.get(s.table), s.chart);
     } else if (s.type === 'referrals') {
-      const r = data.referrals;
-      para(`${tx.referralsTotal}: ${r.total.text}`);
-      doc.moveDown(0.5);
-      grid(
-        [`${tx.referralsTotal} ${tx.byStatus}`, tx.count],
-        r.byStatus.map((x) => ({ cells: [x.label, x.cell.text], hidden: [false, x.cell.hidden] })),
-      );
-      grid(
-        [`${tx.referralsTotal} ${tx.byService}`, tx.count],
-        r.byService.map((x) => ({ cells: [x.label, x.cell.text], hidden: [false, x.cell.hidden] })),
-      );
-      if (r.byService.length > 0) chart(r.byService);
+      // the referral tables of the release: disclosure-controlled like every other table
+      for (const [i, id] of REFERRAL_TABLE_IDS.entries()) {
+        const t = data.tables.get(id);
+        if (!t) continue;
+        ensure(80);
+        doc.font('bold').fontSize(12).fillColor(BLUE).text(t.title, MARGIN, doc.y, { width: CONTENT });
+        doc.moveDown(0.3);
+        table(t, i === 0);
+      }
     } else if (s.type === 'methodology') {
       for (const p of data.methodology.split(/\n\s*\n/)) {
         ensure(40);

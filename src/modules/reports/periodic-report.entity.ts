@@ -10,6 +10,11 @@ export type PeriodicReportKind = 'month' | 'quarter' | 'year';
  */
 @Entity('periodic_report')
 @Index('ix_periodic_report_created', ['createdAt'])
+// an automatic report exists once per period, kind and language, however often or wherever the job runs
+@Index('uq_periodic_report_automatic', ['periodCode', 'kind', 'language'], {
+  unique: true,
+  where: 'automatic',
+})
 export class PeriodicReportEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -46,7 +51,11 @@ export class PeriodicReportEntity {
   @Column({ type: 'timestamptz', name: 'finished_at', nullable: true })
   finishedAt: Date | null;
 
-  /** the staff user who asked for it */
-  @Column({ type: 'uuid', name: 'requested_by' })
-  requestedBy: string;
+  /** the staff user who asked for it; null for an automatic report */
+  @Column({ type: 'uuid', name: 'requested_by', nullable: true })
+  requestedBy: string | null;
+
+  /** produced by the job after the period ended (not asked for by anyone) */
+  @Column({ type: 'boolean', default: false })
+  automatic: boolean;
 }

@@ -14,6 +14,7 @@ import { Roles } from '../../common/decorators/public.decorator.js';
 import { Redirect } from '../../common/views/page.interceptor.js';
 import { startedPeriods } from '../statistics/period.js';
 import { StatisticsService } from '../statistics/statistics.service.js';
+import { AutomaticReportsService } from './automatic-reports.service.js';
 import { PeriodicReportsService, REPORT_LANGUAGES } from './periodic-reports.service.js';
 
 /** The reports page: request a PDF, follow its progress, download it. */
@@ -112,5 +113,29 @@ export class PeriodicReportsApiController {
       .header('x-content-sha256', r.sha256)
       .header('x-content-type-options', 'nosniff');
     return r.pdf;
+  }
+}
+
+@ApiTags('periodic-reports')
+@Roles('admin')
+@Controller('api/v1/admin/periodic-reports')
+export class AutomaticReportsController {
+  constructor(private readonly automatic: AutomaticReportsService) {}
+
+  @Post('run')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Run the automatic reports now (optionally as of an earlier time, never a later one): queues the ' +
+      'reports of the last finished quarter and year that do not exist yet; periods and counts only',
+  })
+  run(@Body() body: { asOf?: string } | undefined) {
+    const raw = body?.asOf;
+    if (raw === undefined || raw === '') return this.automatic.run();
+    const asOf = typeof raw === 'string' ? new Date(raw) : new Date(NaN);
+    // a later time would make the report of a period that has not ended, and block the real one
+    if (Number.isNaN(asOf.getTime()) || asOf.getTime() > Date.now())
+      throw new DomainError('bad_request', 'reports.errors.as_of');
+    return this.automatic.run(asOf);
   }
 }

@@ -1,25 +1,27 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import type { DataSource, Repository } from 'typeorm';
+import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { ViewRenderer } from '../../common/views/view-renderer.js';
-import { asSystem } from '../cases/case-access.js';
+import type { StaffEmailTemplate } from '../notifications/mail.service.js';
+import { StaffEmailProcessor } from '../notifications/staff-email.processor.js';
 import { OutboxService } from '../outbox/outbox.service.js';
 import { DEFAULT_QUEUE_TUNING, QUEUE_TUNING, type QueueTuning } from '../queue/queue.tokens.js';
 import { SettingsService } from '../settings/settings.service.js';
-import { primaryLabel, COMPLEMENTARY_LABEL } from '../statistics/disclosure/index.js';
 import { parsePeriod, periodFromCode, PERIOD_FORMS, type Period } from '../statistics/period.js';
 import { pageModel } from '../statistics/statistics-view.js';
 import { StatisticsService } from '../statistics/statistics.service.js';
 import { PeriodicReportEntity } from './periodic-report.entity.js';
-import { renderReportPdf, type Cell, type ReportData, type ReportTable } from './pdf-renderer.js';
+import { renderReportPdf, type ReportData, type ReportTable } from './pdf-renderer.js';
 import { loadLayout } from './report-layout.js';
 import type { ReportLang } from './report-texts.js';
 
 export const REPORTS_QUEUE = 'reports';
 export const RENDER_JOB = 'render';
 export const REPORT_LANGUAGES: readonly ReportLang[] = ['de', 'en'];
+/** The e-mail (no content: "a report is ready, log in") each officer gets when a report is done. */
+export const REPORT_READY_TEMPLATE: StaffEmailTemplate = 'periodic-report-ready';
 
 export interface PeriodicReportSummary {
   id: string;
@@ -29,6 +31,8 @@ export interface PeriodicReportSummary {
   status: string;
   error: string | null;
   sha256: string | null;
+  attempts: number;
+  automatic: boolean;
   createdAt: Date;
   finishedAt: Date | null;
 }
@@ -48,6 +52,7 @@ export class PeriodicReportsService implements OnModuleInit {
     private readonly statistics: StatisticsService,
     private readonly settings: SettingsService,
     private readonly renderer: ViewRenderer,
+    private readonly staffEmail: StaffEmailProcessor,
     @Optional() @Inject(QUEUE_TUNING) tuning?: Partial<QueueTuning>,
   ) {
     this.attempts = tuning?.attempts ?? DEFAULT_QUEUE_TUNING.attempts;
@@ -86,6 +91,32 @@ export class PeriodicReportsService implements OnModuleInit {
     });
   }
 
+  /**
+   * The automatic report of a finished period in one language, queued through the outbox in the same
+   * transaction. Exactly once: the partial unique index `uq_periodic_report_automatic` makes a second
+   * run, or a second worker racing this one, insert nothing. Returns the new id, or null when it exists.
+   */
+  async requestAutomatic(period: Period, language: ReportLang): Promise<string | null> {
+    if (period.kind !== 'quarter' && period.kind !== 'year')
+      throw new Error('automatic: quarter or year only');
+    return this.db.transaction(async (m) => {
+      const rows = (await m.query(
+        `INSERT INTO periodic_report (period_code, kind, language, status, automatic)
+         VALUES ($1, $2, $3, 'queued', true)
+         ON CONFLICT (period_code, kind, language) WHERE automatic DO NOTHING
+         RETURNING id`,
+        [period.code, period.kind, language],
+      )) as { id: string }[];
+      if (rows.length === 0) return null;
+      await this.outbox.enqueue(m, {
+        queue: REPORTS_QUEUE,
+        name: RENDER_JOB,
+        payload: { reportId: rows[0].id },
+      });
+      return rows[0].id;
+    });
+  }
+
   async list(): Promise<PeriodicReportSummary[]> {
     const rows = await this.reports.find({
       select: this.summaryColumns(),
@@ -117,13 +148,15 @@ export class PeriodicReportsService implements OnModuleInit {
     try {
       const pdf = await this.render(periodFromCode(row.periodCode), row.language as ReportLang);
       const sha256 = createHash('sha256').update(pdf).digest('hex');
-      await this.reports.update({ id }, {
-        status: 'done',
-        pdf,
-        sha256,
-        error: null,
-        finishedAt: () => 'now()',
-      } as never);
+      await this.db.transaction(async (m) => {
+        // the row says done and the officers' e-mails are queued together, or neither (then it retries)
+        const [, affected] = (await m.query(
+          `UPDATE periodic_report SET status = 'done', pdf = $2, sha256 = $3, error = NULL, finished_at = now()
+            WHERE id = $1 AND status <> 'done'`,
+          [id, pdf, sha256],
+        )) as [unknown, number];
+        if (affected === 1) await this.notifyOfficers(m);
+      });
     } catch (e) {
       const reason = ((e as Error).message ?? 'error').slice(0, 300);
       const last = attemptsMade + 1 >= this.attempts;
@@ -139,6 +172,18 @@ export class PeriodicReportsService implements OnModuleInit {
     }
   }
 
+  /**
+   * "A report is ready" to every active officer, in their language, without any content (the e-mail
+   * names no period and no figure). Admins reach /reports too but are not mailed: the reports are the
+   * officer's work; an admin who asked for one sees it on the page.
+   */
+  private async notifyOfficers(m: EntityManager): Promise<void> {
+    const officers = (await m.query(
+      `SELECT id FROM staff_user WHERE role = 'officer' AND disabled_at IS NULL ORDER BY id`,
+    )) as { id: string }[];
+    for (const o of officers) await this.staffEmail.queue(m, o.id, REPORT_READY_TEMPLATE);
+  }
+
   /** Builds the report's data from the published statistics release and renders the PDF. */
   async render(period: Period, lang: ReportLang): Promise<Buffer> {
     const layout = loadLayout();
@@ -146,11 +191,11 @@ export class PeriodicReportsService implements OnModuleInit {
     const districts = await this.settings.districts();
     const labels = new Map(districts.map((d) => [d.code, d.labels[lang] ?? d.labels.de]));
     const model = pageModel(view, this.renderer, lang, 'ltr', labels);
-    const t = (key: string) => this.renderer.t(lang, key);
     const tables = new Map<string, ReportTable>();
     for (const tb of model.tables) {
       tables.set(tb.id.replace(/-/g, '.'), {
         id: tb.id.replace(/-/g, '.'),
+        title: tb.title,
         unit: tb.unit,
         unitNote: tb.unitNote,
         twoD: tb.twoD,
@@ -176,65 +221,9 @@ export class PeriodicReportsService implements OnModuleInit {
       medians: model.medians,
       suppression: view.release.summary,
       tables,
-      referrals: await this.referralFigures(period, view.thresholds.base, (code, kind) => {
-        const key = kind === 'status' ? `referrals.statuses.${code}` : `referrals.help.services.${code}`;
-        const v = t(key);
-        return v === key ? code : v;
-      }),
       methodology: view.methodology.text,
     };
     return renderReportPdf(layout, data);
-  }
-
-  /**
-   * Referrals sent in the period (drafts never count), by status and by service type: codes and counts
-   * only, every count from 1 to threshold − 1 shown as "<threshold"; when only one entry of a list is
-   * hidden, the next smallest is hidden too ("·"), so the total does not give it away.
-   */
-  private async referralFigures(
-    period: Period,
-    threshold: number,
-    label: (code: string, kind: 'status' | 'service') => string,
-  ): Promise<ReportData['referrals']> {
-    const rows = (await asSystem(this.db, (m) =>
-      m.query(
-        `SELECT status, service_type, count(*)::int AS n FROM referral
-          WHERE sent_at IS NOT NULL
-            AND sent_at >= ($1::date::timestamp AT TIME ZONE 'Europe/Berlin')
-            AND sent_at < ($2::date::timestamp AT TIME ZONE 'Europe/Berlin')
-          GROUP BY 1, 2`,
-        [period.from, period.to],
-      ),
-    )) as { status: string; service_type: string; n: number }[];
-    const tally = (key: 'status' | 'service_type') => {
-      const m = new Map<string, number>();
-      for (const r of rows) m.set(r[key], (m.get(r[key]) ?? 0) + r.n);
-      return [...m.entries()].sort((a, b) => a[0].localeCompare(b[0]));
-    };
-    const total = rows.reduce((s, r) => s + r.n, 0);
-    const small = (n: number) => n > 0 && n < threshold;
-    const protect = (entries: [string, number][], kind: 'status' | 'service') => {
-      const cells: { label: string; cell: Cell }[] = entries.map(([code, n]) => ({
-        label: label(code, kind),
-        cell: small(n) ? { text: primaryLabel(threshold), hidden: true } : { text: String(n), hidden: false },
-      }));
-      const hidden = cells.filter((c) => c.cell.hidden).length;
-      if (hidden === 1) {
-        const candidates = entries
-          .map(([, n], i) => ({ n, i }))
-          .filter(({ n, i }) => n > 0 && !cells[i].cell.hidden)
-          .sort((a, b) => a.n - b.n);
-        if (candidates[0]) cells[candidates[0].i].cell = { text: COMPLEMENTARY_LABEL, hidden: true };
-      }
-      return cells;
-    };
-    return {
-      total: small(total)
-        ? { text: primaryLabel(threshold), hidden: true }
-        : { text: String(total), hidden: false },
-      byStatus: small(total) ? [] : protect(tally('status'), 'status'),
-      byService: small(total) ? [] : protect(tally('service_type'), 'service'),
-    };
   }
 
   private async find(id: string, withPdf = false): Promise<PeriodicReportEntity> {
@@ -256,6 +245,8 @@ export class PeriodicReportsService implements OnModuleInit {
       status: true,
       error: true,
       sha256: true,
+      attempts: true,
+      automatic: true,
       createdAt: true,
       finishedAt: true,
     } as const;
@@ -270,6 +261,8 @@ export class PeriodicReportsService implements OnModuleInit {
       status: r.status,
       error: r.error,
       sha256: r.sha256,
+      attempts: r.attempts,
+      automatic: r.automatic,
       createdAt: r.createdAt,
       finishedAt: r.finishedAt,
     };

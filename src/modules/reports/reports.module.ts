@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { NotificationsModule } from '../notifications/notifications.module.js';
 import { OutboxModule } from '../outbox/outbox.module.js';
 import { StatisticsService } from '../statistics/statistics.service.js';
+import { AutomaticReportsService, REPORTS_CLOCK, systemReportsClock } from './automatic-reports.service.js';
 import { PeriodicReportEntity } from './periodic-report.entity.js';
 import {
+  AutomaticReportsController,
   PeriodicReportsApiController,
   PeriodicReportsPagesController,
 } from './periodic-reports.controller.js';
@@ -12,11 +15,18 @@ import { PeriodicReportsService } from './periodic-reports.service.js';
 /**
  * Periodic PDF reports of the anonymised statistics (quarter, year): requested by the officer, rendered
  * by a queue worker (outbox queue `reports`, job `render`) from the published release only, stored with
- * their SHA-256. Layout: templates/reports/periodic-report.json.
+ * their SHA-256. Layout: templates/reports/periodic-report.json. The hourly job
+ * `maintenance/periodic-reports-auto` makes the reports of each finished quarter and year by itself;
+ * officers get an e-mail without content when a report is ready.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([PeriodicReportEntity]), OutboxModule],
-  controllers: [PeriodicReportsPagesController, PeriodicReportsApiController],
-  providers: [StatisticsService, PeriodicReportsService],
+  imports: [TypeOrmModule.forFeature([PeriodicReportEntity]), OutboxModule, NotificationsModule],
+  controllers: [PeriodicReportsPagesController, PeriodicReportsApiController, AutomaticReportsController],
+  providers: [
+    StatisticsService,
+    PeriodicReportsService,
+    AutomaticReportsService,
+    { provide: REPORTS_CLOCK, useValue: systemReportsClock },
+  ],
 })
 export class PeriodicReportsModule {}

@@ -141,6 +141,13 @@ export const SETTINGS: readonly SettingDefinition[] = [
     type: { kind: 'int', min: 3, max: 100 },
     default: 10,
   },
+  // periodic PDF reports made automatically after each quarter and year: their languages ("" = off)
+  {
+    key: 'statistics.automatic_report_languages',
+    group: 'statistics',
+    type: { kind: 'string', maxLength: 20, pattern: /^(de|en)(\s*,\s*(de|en))?$/, optional: true },
+    default: 'de',
+  },
   // reminders: days before a legal deadline; days a referral may stay unanswered
   {
     key: 'reminders.deadline_days',

@@ -1,6 +1,15 @@
-import { GROUNDS, LIFE_AREAS } from '../../common/domain/vocabulary.js';
+import fc from 'fast-check';
+import { GROUNDS, LIFE_AREAS, OUTCOMES, SERVICE_TYPES } from '../../common/domain/vocabulary.js';
+import { suppress } from './disclosure/suppress.js';
+import { checkProtection } from './disclosure/testing/independent-bounds.js';
 import { parsePeriod } from './period.js';
-import { buildStatistics, type CaseCodes, type StatisticsInput } from './release-builder.js';
+import {
+  buildStatistics,
+  referralRelease,
+  type CaseCodes,
+  type ReferralCodes,
+  type StatisticsInput,
+} from './release-builder.js';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -35,6 +44,13 @@ function input(n: number, seed = 1): StatisticsInput {
     })),
     incidents: n + 3,
     interventions: { counselling_talk: Math.floor(n / 2), mediation: 2, referral: 1 },
+    referrals: cases
+      .filter(() => r() < 0.4)
+      .map(() => ({
+        serviceType: skewed(['legal_aid', 'psychosocial_support', 'victim_support', 'interpreting']),
+        status: skewed(['sent', 'accepted', 'completed', 'declined', 'revoked']),
+        outcome: r() < 0.5 ? null : skewed(['settled', 'referred_on', 'unknown']),
+      })),
     previous: { reports: 3, incidents: 12, cases: 0 },
     sameLastYear: { reports: 3, incidents: 12, cases: 0 },
     firstResponse: { n: 4, medianDays: 2.25 },
@@ -80,5 +96,39 @@ describe('buildStatistics', () => {
     const rows = (id: string) => s.release.tables.find((t) => t.id === id)!.rows;
     expect(rows('cases.grounds_by_district')).toEqual(rows('cases.grounds'));
     expect(rows('cases.life_areas_by_quarter')).toEqual(rows('cases.life_areas'));
+  });
+
+  it('publishes referrals by service, status and outcome as linked tables of the release', () => {
+    const s = buildStatistics(input(120, 5));
+    const ids = ['referrals.services', 'referrals.statuses', 'referrals.outcomes'];
+    const published = ids.map((id) => s.release.tables.find((t) => t.id === id)!);
+    for (const t of published) {
+      expect(t.unit).toBe('referrals');
+      for (const e of [...t.cells.flat(), t.grandTotal])
+        if ('value' in e) expect(e.value === 0 || e.value >= 5).toBe(true);
+    }
+    // one population: the three grand totals are the same entry
+    expect(published[1].grandTotal).toEqual(published[0].grandTotal);
+    expect(published[2].grandTotal).toEqual(published[0].grandTotal);
+    expect(s.tables.find((t) => t.id === 'referrals.outcomes')!.rowDimension).toBe('referral_outcomes');
+  });
+
+  it('protects the referral tables against each other (independent bound check, random releases)', () => {
+    const referral: fc.Arbitrary<ReferralCodes> = fc.record({
+      serviceType: fc.constantFrom(...SERVICE_TYPES.slice(0, 5)),
+      status: fc.constantFrom('sent', 'accepted', 'declined', 'completed', 'revoked'),
+      outcome: fc.option(fc.constantFrom(...OUTCOMES.slice(0, 4)), { nil: null }),
+    });
+    fc.assert(
+      fc.property(fc.array(referral, { maxLength: 40 }), fc.integer({ min: 3, max: 6 }), (list, t) => {
+        const { release } = referralRelease(list, t);
+        const out = suppress(structuredClone(release));
+        expect(checkProtection(release, out)).toEqual([]);
+        for (const pt of out.tables)
+          for (const e of [...pt.cells.flat(), pt.grandTotal])
+            if ('value' in e) expect(e.value === 0 || e.value >= t).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
   });
 });

@@ -14,8 +14,10 @@ import {
   OUTCOMES,
   PERPETRATOR_TYPES,
   REPORTER_ROLES,
+  SERVICE_TYPES,
   SPECIAL_PLACES,
 } from '../../common/domain/vocabulary.js';
+import { REFERRAL_STATUSES } from '../referrals/referrals.constants.js';
 import {
   linkGrandTotals,
   linkPeriodsToTotal,
@@ -28,6 +30,7 @@ import {
   type PublishedEntry,
   type PublishedRelease,
   type PublishedTable,
+  type Release,
   type Table,
   type ThresholdSettings,
 } from './disclosure/index.js';
@@ -54,6 +57,13 @@ export interface ReportCodes {
   lifeArea: string;
 }
 
+/** One counted referral (sent in the period; drafts never count): its codes only. */
+export interface ReferralCodes {
+  serviceType: string;
+  status: string;
+  outcome: string | null;
+}
+
 export interface UnitCounts {
   reports: number;
   incidents: number;
@@ -67,6 +77,8 @@ export interface StatisticsInput {
   incidents: number;
   /** intervention entries in the period, by type */
   interventions: Record<string, number>;
+  /** referrals sent in the period (of counted cases) */
+  referrals: ReferralCodes[];
   previous: UnitCounts;
   sameLastYear: UnitCounts;
   /** cases of the period with a first response / a closure, and the median in days */
@@ -91,7 +103,10 @@ export type Dimension =
   | 'channels'
   | 'reporter_roles'
   | 'interventions'
-  | 'quarters';
+  | 'quarters'
+  | 'services'
+  | 'referral_statuses'
+  | 'referral_outcomes';
 
 export interface TableInfo {
   id: string;
@@ -281,6 +296,53 @@ function entryValue(e: PublishedEntry): number | null {
   return 'value' in e ? e.value : null;
 }
 
+const REFERRAL_TABLES = [
+  { id: 'referrals.services', dimension: 'services', merge: true },
+  { id: 'referrals.statuses', dimension: 'referral_statuses', merge: false },
+  { id: 'referrals.outcomes', dimension: 'referral_outcomes', merge: true },
+] as const;
+
+/**
+ * The referral tables of a release: sent referrals by service, by status and by outcome. They count the
+ * same referrals, so their grand totals are linked (one cannot be used to narrow another's hidden cells);
+ * rare services and outcomes are merged into `other` first. Not linked to the case tables (a referral
+ * is not a case), so this part can be audited on its own.
+ */
+export function referralRelease(
+  referrals: ReferralCodes[],
+  threshold: number,
+): { release: Release; merged: string[][] } {
+  const vocabularies: Record<(typeof REFERRAL_TABLES)[number]['id'], readonly string[]> = {
+    'referrals.services': SERVICE_TYPES,
+    'referrals.statuses': REFERRAL_STATUSES.filter((st) => st !== 'draft'),
+    'referrals.outcomes': OUTCOMES,
+  };
+  const values: Record<(typeof REFERRAL_TABLES)[number]['id'], (r: ReferralCodes) => string | null> = {
+    'referrals.services': (r) => r.serviceType,
+    'referrals.statuses': (r) => r.status,
+    'referrals.outcomes': (r) => r.outcome,
+  };
+  const tables: Table[] = [];
+  const merged: string[][] = [];
+  for (const spec of REFERRAL_TABLES) {
+    const counts = tally(referrals.map(values[spec.id]));
+    const raw = oneDimension(
+      spec.id,
+      'referrals',
+      orderCodes(vocabularies[spec.id], counts, true),
+      counts,
+      threshold,
+    );
+    const m = spec.merge ? mergeRareCategories(raw, threshold, OTHER) : { table: raw, merged: [] };
+    tables.push(m.table);
+    merged.push(m.merged);
+  }
+  return {
+    release: { tables, constraints: tables.slice(1).map((t) => linkGrandTotals(tables[0], t)) },
+    merged,
+  };
+}
+
 /** Builds the tables, links them and runs `suppress()`. */
 export function buildStatistics(input: StatisticsInput): StatisticsResult {
   const { period, cases, reports, thresholds } = input;
@@ -449,6 +511,11 @@ export function buildStatistics(input: StatisticsInput): StatisticsResult {
     new Map(Object.entries(input.interventions).filter(([, n]) => n > 0)),
     { merge: true },
   );
+
+  // referrals sent in the period: by service, status and outcome (one population, linked totals)
+  const referrals = referralRelease(input.referrals, t1('services'));
+  referrals.release.tables.forEach((t, i) => add(t, REFERRAL_TABLES[i].dimension, null, referrals.merged[i]));
+  constraints.push(...referrals.release.constraints);
 
   const release = suppressWithDetailFallback(tables, constraints);
   const published = new Map(release.tables.map((t) => [t.id, t]));

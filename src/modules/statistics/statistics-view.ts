@@ -19,6 +19,9 @@ const LABEL_KEYS: Record<Dimension, string> = {
   reporter_roles: 'intake.staff_view.roles',
   interventions: 'vocab.interventions',
   quarters: 'statistics.codes',
+  services: 'referrals.help.services',
+  referral_statuses: 'referrals.statuses',
+  referral_outcomes: 'vocab.outcomes',
 };
 
 const text = (e: PublishedEntry): string => ('value' in e ? String(e.value) : e.label);

@@ -9,6 +9,7 @@ import { periodFromCode, type Period } from './period.js';
 import {
   buildStatistics,
   type CaseCodes,
+  type ReferralCodes,
   type ReportCodes,
   type StatisticsResult,
   type UnitCounts,
@@ -102,6 +103,20 @@ export class StatisticsService {
         args,
       ))
         interventions[(r.type as string | null) ?? 'not_recorded'] = r.n as number;
+      // referrals sent in the period (drafts never count), of counted cases only
+      const referrals = (
+        await m.query(
+          `SELECT f.service_type, f.status, f.outcome
+             FROM referral f JOIN case_file c ON c.id = f.case_id
+            WHERE f.sent_at IS NOT NULL AND ${IN_PERIOD('f.sent_at')} AND ${CASE_COUNTED}
+            ORDER BY f.id`,
+          args,
+        )
+      ).map((r: Record<string, string | null>): ReferralCodes => ({
+        serviceType: r.service_type as string,
+        status: r.status as string,
+        outcome: r.outcome,
+      }));
       const median = async (column: string) => {
         const [row] = await m.query(
           `SELECT count(*)::int AS n,
@@ -116,6 +131,7 @@ export class StatisticsService {
         cases,
         reports,
         interventions,
+        referrals,
         incidents: (await this.counts(m, period)).incidents,
         previous: await this.counts(m, periodFromCode(period.previous)),
         sameLastYear: await this.counts(m, periodFromCode(period.sameLastYear)),

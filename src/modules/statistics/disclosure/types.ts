@@ -7,7 +7,7 @@
  */
 
 /** Which unit a table counts (reports, incidents, cases and mentions are different units). */
-export type CountUnit = 'reports' | 'incidents' | 'cases' | 'mentions';
+export type CountUnit = 'reports' | 'incidents' | 'cases' | 'mentions' | 'referrals';
 
 export interface Table {
   /** Unique within a release. */
