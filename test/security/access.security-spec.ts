@@ -145,6 +145,51 @@ describe('security: access', () => {
     }
   });
 
+  it("confines another organisation's admin to its own accounts; organisations and settings to the service centre's", async () => {
+    const adminB = w.staff.B.admin.client;
+    const listed = (await adminB.get('/api/v1/admin/users')).json() as { organisationId: string }[];
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.every((u) => u.organisationId === w.orgs.BNO)).toBe(true);
+    const page = await adminB.get('/admin/users');
+    expect(page.body).not.toContain('victim@example.org');
+    expect(page.body).not.toContain('counsellora@example.org');
+    // no account in another organisation: that would open its cases
+    const intruder = await adminB.api('POST', '/api/v1/admin/users', {
+      organisationId: w.orgs.SZI,
+      email: 'intruder@example.org',
+      displayName: 'Intruder',
+      role: 'counsellor',
+    });
+    expect(intruder.status).toBe(404);
+    const own = await adminB.api('POST', '/api/v1/admin/users', {
+      organisationId: w.orgs.BNO,
+      email: 'colleague@example.org',
+      displayName: 'Colleague',
+      role: 'counsellor',
+    });
+    expect(own.status).toBe(201);
+    // installation-wide: which organisation receives public reports, the list of organisations
+    const redirect = await adminB.api('PUT', '/api/v1/settings/intake.receiving_organisation_code', {
+      value: 'BNO',
+    });
+    expect(redirect.status).toBe(403);
+    expect((await adminB.api('DELETE', '/api/v1/settings/retention.spam_days')).status).toBe(403);
+    expect(
+      (
+        await adminB.api('POST', '/api/v1/admin/organisations', {
+          name: 'X',
+          code: 'XBN',
+          kind: 'counselling',
+        })
+      ).status,
+    ).toBe(403);
+    const setting = (await w.staff.A.admin.client.get('/api/v1/settings')).json() as {
+      key: string;
+      value: unknown;
+    }[];
+    expect(setting.find((x) => x.key === 'intake.receiving_organisation_code')?.value).not.toBe('BNO');
+  });
+
   it('has a route for every form in the templates', () => {
     const posting = w.routes.filter((r) => r.method === 'POST');
     const orphans = forms.filter((f) => !posting.some((r) => formsFor(r, [f]).length > 0));

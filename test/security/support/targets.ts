@@ -79,8 +79,8 @@ export function targetsFor(w: World, route: RouteAccess, forms: TemplateForm[]):
     values.id = o.periodicReportId;
     owner = 'installation';
   } else if (/\/admin\/users\/:id/.test(u)) {
+    // an account of side A's organisation: only the service centre's admins and side A administer it
     values.id = o.victimUserId;
-    owner = 'installation';
   } else if (u.includes(':id'))
     throw new Error(`${route.method} ${u}: no object for :id — teach test/security`);
   if (u.includes(':taskId')) values.taskId = o.taskId;
