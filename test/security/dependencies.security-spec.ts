@@ -36,7 +36,7 @@ describe('security: dependencies', () => {
       const report = JSON.parse(stdout) as AuditReport & { message?: string; error?: { summary: string } };
       if (report.error || (report.message && !report.metadata))
         throw new Error(
-          `npm audit could not ask the registry: ${report.error?.summary ?? report.message} (ANL_SKIP_NPM_AUDIT=1 skips this test)`,
+          `npm audit could not ask the registry: ${report.message || report.error?.summary} (ANL_SKIP_NPM_AUDIT=1 skips this test)`,
         );
       const counts = report.metadata?.vulnerabilities ?? {};
       const serious = Object.entries(report.vulnerabilities ?? {})
