@@ -177,7 +177,7 @@ describe('security: access', () => {
     expect(
       (
         await adminB.api('POST', '/api/v1/admin/organisations', {
-          name: 'X',
+          name: 'Schatten',
           code: 'XBN',
           kind: 'counselling',
         })
