@@ -19,5 +19,11 @@ export default {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
     },
+    {
+      ...common,
+      displayName: 'security',
+      testMatch: ['<rootDir>/test/security/**/*.security-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+    },
   ],
 };

@@ -56,8 +56,9 @@ export class AdminApiController {
 
   @Get('users')
   @ApiOperation({ summary: 'List staff accounts' })
-  async users() {
-    return (await this.staff.listUsers()).map(userView);
+  async users(@Req() req: FastifyRequest) {
+    const scope = await this.staff.administeredOrganisation(actorOf(req));
+    return (await this.staff.listUsers(scope ?? undefined)).map(userView);
   }
 
   @Post('users')

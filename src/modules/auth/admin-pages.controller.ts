@@ -55,10 +55,13 @@ export class AdminPagesController {
     }
   }
 
-  private async usersPage(extra: object = {}) {
+  private async usersPage(req: FastifyRequest, extra: object = {}) {
+    const scope = await this.staff.administeredOrganisation(actorOf(req));
     return {
-      users: (await this.staff.listUsers()).map(userView),
-      organisations: (await this.staff.listOrganisations()).map(organisationView),
+      users: (await this.staff.listUsers(scope ?? undefined)).map(userView),
+      organisations: (await this.staff.listOrganisations())
+        .filter((o) => scope === null || o.id === scope)
+        .map(organisationView),
       roles: STAFF_ROLES,
       values: {},
       ...extra,
@@ -67,8 +70,8 @@ export class AdminPagesController {
 
   @Get('users')
   @Page('admin/users', 'admin.users.title')
-  users() {
-    return this.usersPage();
+  users(@Req() req: FastifyRequest) {
+    return this.usersPage(req);
   }
 
   @Post('users')
@@ -78,10 +81,10 @@ export class AdminPagesController {
     try {
       if (fields.length) throw new DomainError('validation', 'errors.validation', {}, fields);
       const { user, oneTimePassword } = await this.staff.createUser(actorOf(req), value);
-      return this.usersPage({ created: { email: user.email, oneTimePassword } });
+      return this.usersPage(req, { created: { email: user.email, oneTimePassword } });
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      return this.usersPage({
+      return this.usersPage(req, {
         status: e.status,
         values: body,
         errors: formErrors(this.renderer, req.lang, e.fields, e),
@@ -103,7 +106,10 @@ export class AdminPagesController {
       return new Redirect('/admin/users?updated=1');
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      return this.usersPage({ status: e.status, errors: formErrors(this.renderer, req.lang, e.fields, e) });
+      return this.usersPage(req, {
+        status: e.status,
+        errors: formErrors(this.renderer, req.lang, e.fields, e),
+      });
     }
   }
 
@@ -126,14 +132,17 @@ export class AdminPagesController {
         case 'reset-password': {
           const password = await this.staff.resetPassword(actorOf(req), id);
           const user = await this.staff.findUser(id);
-          return this.usersPage({ created: { email: user?.email, oneTimePassword: password } });
+          return this.usersPage(req, { created: { email: user?.email, oneTimePassword: password } });
         }
         default:
           throw new DomainError('not_found');
       }
     } catch (e) {
       if (!(e instanceof DomainError) || e.code === 'not_found') throw e;
-      return this.usersPage({ status: e.status, errors: formErrors(this.renderer, req.lang, e.fields, e) });
+      return this.usersPage(req, {
+        status: e.status,
+        errors: formErrors(this.renderer, req.lang, e.fields, e),
+      });
     }
   }
 }

@@ -55,10 +55,39 @@ export class StaffService implements StaffDirectory {
     return this.db.getRepository(OrganisationEntity).findOneBy({ code: code.toUpperCase() });
   }
 
+  /**
+   * Whose accounts an admin administers: an admin of the service centre (and the CLI) the whole
+   * installation (`null`), any other organisation's admin only its own organisation's — otherwise the
+   * admin of one counselling service could create an account in another and read its cases.
+   */
+  async administeredOrganisation(actor: Actor, manager?: EntityManager): Promise<string | null> {
+    if (!actor.organisationId) return null;
+    const own = await this.findOrganisation(actor.organisationId, manager);
+    return own?.kind === 'service_centre' ? null : actor.organisationId;
+  }
+
+  private async assertAdministersUser(m: EntityManager, actor: Actor, userId: string): Promise<void> {
+    const user = await m.getRepository(StaffUserEntity).findOneBy({ id: userId });
+    if (!user) throw AuthErrors.notFound();
+    await this.assertAdministers(m, actor, user.organisationId);
+  }
+
+  /** Another organisation's account is "not found" for an admin who does not administer it. */
+  private async assertAdministers(m: EntityManager, actor: Actor, organisationId: string): Promise<void> {
+    const scope = await this.administeredOrganisation(actor, m);
+    if (scope !== null && scope !== organisationId) throw AuthErrors.notFound();
+  }
+
+  /** Organisations and installation settings: admins of the service centre only. */
+  async assertInstallationAdmin(actor: Actor): Promise<void> {
+    if ((await this.administeredOrganisation(actor)) !== null) throw AuthErrors.forbidden();
+  }
+
   async createOrganisation(
     actor: Actor,
     input: { name: string; code: string; kind: OrganisationKind },
   ): Promise<OrganisationEntity> {
+    await this.assertInstallationAdmin(actor);
     return this.db.transaction(async (m) => {
       const repo = m.getRepository(OrganisationEntity);
       const code = input.code.toUpperCase();
@@ -106,6 +135,7 @@ export class StaffService implements StaffDirectory {
       if (await repo.existsBy({ email })) throw AuthErrors.emailTaken();
       const org = await m.getRepository(OrganisationEntity).findOneBy({ id: input.organisationId });
       if (!org) throw AuthErrors.notFound();
+      await this.assertAdministers(m, actor, org.id);
       if (input.password !== undefined && input.password.length < MIN_PASSWORD_LENGTH)
         throw AuthErrors.weakPassword();
       const oneTimePassword = input.password === undefined ? generatePassword() : undefined;
@@ -140,6 +170,7 @@ export class StaffService implements StaffDirectory {
     await this.db.transaction(async (m) => {
       const user = await m.getRepository(StaffUserEntity).findOneBy({ id: userId });
       if (!user) throw AuthErrors.notFound();
+      await this.assertAdministers(m, actor, user.organisationId);
       if (user.role === 'admin' && role !== 'admin') await this.assertNotLastAdmin(m, user.id);
       await m.getRepository(StaffUserEntity).update({ id: userId }, { role });
       // a role change takes effect at once: the user logs in again
@@ -157,6 +188,7 @@ export class StaffService implements StaffDirectory {
     await this.db.transaction(async (m) => {
       const user = await m.getRepository(StaffUserEntity).findOneBy({ id: userId });
       if (!user) throw AuthErrors.notFound();
+      await this.assertAdministers(m, actor, user.organisationId);
       if (disabled && user.role === 'admin') await this.assertNotLastAdmin(m, user.id);
       await m
         .getRepository(StaffUserEntity)
@@ -174,6 +206,7 @@ export class StaffService implements StaffDirectory {
   /** Removes the second factor; the user enrols again at the next login. Sessions end. */
   async resetMfa(actor: Actor, userId: string): Promise<void> {
     await this.db.transaction(async (m) => {
+      await this.assertAdministersUser(m, actor, userId);
       const result = await m
         .getRepository(StaffUserEntity)
         .update(
@@ -195,6 +228,7 @@ export class StaffService implements StaffDirectory {
   async resetPassword(actor: Actor, userId: string): Promise<string> {
     const password = generatePassword();
     await this.db.transaction(async (m) => {
+      await this.assertAdministersUser(m, actor, userId);
       const result = await m.getRepository(StaffUserEntity).update(
         { id: userId },
         {

@@ -70,7 +70,7 @@ export class StaffReportsController {
       .header('content-type', file.mime)
       .header('content-disposition', `attachment; filename="anlage-${attachmentId.slice(0, 8)}.${ext}"`)
       .header('x-content-type-options', 'nosniff')
-      .header('content-security-policy', "default-src 'none'; sandbox")
+      .header('content-security-policy', "default-src 'none'; frame-ancestors 'none'; sandbox")
       .header('cache-control', 'no-store');
     return file.data;
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { IsNull, Not, type DataSource, type EntityManager } from 'typeorm';
 import { OUTCOMES } from '../../common/domain/vocabulary.js';
-import type { FieldError } from '../../common/errors/domain-error.js';
+import { DomainError, type FieldError } from '../../common/errors/domain-error.js';
 import type { StaffContext } from '../../common/http/request-context.js';
 import { AuditService, type AuditInput } from '../audit/audit.service.js';
 import { StaffService } from '../auth/staff.service.js';
@@ -379,6 +379,9 @@ export class ReferralsService {
   }
 
   async listForOrganisation(s: StaffContext, caseId?: string) {
+    // a filter that is no case id is refused before it reaches PostgreSQL (a uuid cast error was a 500)
+    if (caseId !== undefined && !UUID.test(caseId))
+      throw new DomainError('bad_request', 'errors.bad_request');
     const where = caseId
       ? { fromOrganisationId: s.organisationId, caseId }
       : { fromOrganisationId: s.organisationId };

@@ -7,6 +7,7 @@ import { DomainError } from '../../common/errors/domain-error.js';
 import { formErrors } from '../../common/forms.js';
 import { Redirect } from '../../common/views/page.interceptor.js';
 import { ViewRenderer } from '../../common/views/view-renderer.js';
+import { StaffService } from '../auth/staff.service.js';
 import { SETTINGS } from './settings.registry.js';
 import { SettingsService, type SettingView } from './settings.service.js';
 
@@ -42,6 +43,7 @@ export class SettingsController {
   constructor(
     private readonly settings: SettingsService,
     private readonly renderer: ViewRenderer,
+    private readonly staff: StaffService,
   ) {}
 
   @ApiTags('settings')
@@ -57,7 +59,9 @@ export class SettingsController {
   @ApiBody({
     schema: { type: 'object', properties: { value: {} }, required: ['value'], example: { value: 6 } },
   })
-  update(@Req() req: FastifyRequest, @Param('key') key: string, @Body() body: { value?: unknown }) {
+  async update(@Req() req: FastifyRequest, @Param('key') key: string, @Body() body: { value?: unknown }) {
+    // installation-wide policy (e.g. which organisation receives public reports): service-centre admins only
+    await this.staff.assertInstallationAdmin(actor(req));
     return this.settings.set(actor(req), key, body?.value);
   }
 
@@ -66,6 +70,7 @@ export class SettingsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Reset a policy setting to its default (audited)' })
   async reset(@Req() req: FastifyRequest, @Param('key') key: string) {
+    await this.staff.assertInstallationAdmin(actor(req));
     await this.settings.reset(actor(req), key);
   }
 
@@ -80,6 +85,7 @@ export class SettingsController {
   @Post('admin/settings/:key')
   @Page('admin/settings', 'settings.title')
   async change(@Req() req: FastifyRequest, @Param('key') key: string, @Body() body: Record<string, unknown>) {
+    await this.staff.assertInstallationAdmin(actor(req));
     try {
       if (body.reset === '1') await this.settings.reset(actor(req), key);
       else await this.settings.set(actor(req), key, body.value);

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module.js';
+import { AuthModule } from '../auth/auth.module.js';
 import { SettingEntity } from './entities/setting.entity.js';
 import { SettingsController } from './settings.controller.js';
 import { SettingsService } from './settings.service.js';
@@ -12,7 +13,7 @@ import { SettingsService } from './settings.service.js';
  */
 @Global()
 @Module({
-  imports: [AuditModule, TypeOrmModule.forFeature([SettingEntity])],
+  imports: [AuditModule, AuthModule, TypeOrmModule.forFeature([SettingEntity])],
   controllers: [SettingsController],
   providers: [SettingsService],
   exports: [SettingsService],
