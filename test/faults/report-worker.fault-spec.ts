@@ -56,7 +56,7 @@ describe('periodic PDF report when the worker is killed while rendering', () => 
         period: year,
         language: 'de',
       });
-      expect(requested.status).toBe(201);
+      expect(requested.status).toBe(202);
       id = (requested.json() as { id: string }).id;
       // the worker took the job, marked the report running and waits for the case table inside render()
       await until(
