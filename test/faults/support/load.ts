@@ -87,22 +87,22 @@ export async function matchReceipts(
   ownerUrl: string,
   receipts: string[],
 ): Promise<{ stored: number; matches: number[] }> {
-  return withOwner(ownerUrl, async (c) => {
-    const salt = (
+  // read what is needed and disconnect: hashing takes long, and the database may be stopped meanwhile
+  const { salt, hashes } = await withOwner(ownerUrl, async (c) => ({
+    salt: (
       await c.query<{ value: Buffer }>(`SELECT value FROM installation_secret WHERE name = 'receipt_salt'`)
-    ).rows[0].value;
-    const counts = new Map<string, number>();
-    for (const r of (await c.query<{ h: string }>('SELECT receipt_hash AS h FROM report')).rows)
-      counts.set(r.h, (counts.get(r.h) ?? 0) + 1);
-    const matches: number[] = [];
-    // eight at a time: argon2id runs on libuv's thread pool
-    for (let i = 0; i < receipts.length; i += 8) {
-      const hashes = await Promise.all(
-        receipts.slice(i, i + 8).map((r) => hashReceipt(normaliseReceipt(r) ?? 'invalid', salt)),
-      );
-      for (const h of hashes) matches.push(counts.get(h) ?? 0);
-    }
-    const stored = (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM report')).rows[0].n;
-    return { stored, matches };
-  });
+    ).rows[0].value,
+    hashes: (await c.query<{ h: string }>('SELECT receipt_hash AS h FROM report')).rows.map((r) => r.h),
+  }));
+  const counts = new Map<string, number>();
+  for (const h of hashes) counts.set(h, (counts.get(h) ?? 0) + 1);
+  const matches: number[] = [];
+  // eight at a time: argon2id runs on libuv's thread pool
+  for (let i = 0; i < receipts.length; i += 8) {
+    const batch = await Promise.all(
+      receipts.slice(i, i + 8).map((r) => hashReceipt(normaliseReceipt(r) ?? 'invalid', salt)),
+    );
+    for (const h of batch) matches.push(counts.get(h) ?? 0);
+  }
+  return { stored: hashes.length, matches };
 }

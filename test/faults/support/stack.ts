@@ -29,7 +29,8 @@ export async function startFaultStack(name: string, env: Record<string, string> 
   const db = await pg.createDatabase(name);
   const prefix = `anlfault-${name}-${randomBytes(3).toString('hex')}`;
   const common = { SMTP_URL: smtp.url, QUEUE_PREFIX: prefix, REDIS_URL: redis.url, ...env };
-  const app = await startApp({ ...common, WORKERS_IN_PROCESS: 'false' }, { db });
+  // a generous start-up limit: the machine running CI may be busy
+  const app = await startApp({ ...common, WORKERS_IN_PROCESS: 'false' }, { db, readyTimeoutMs: 120_000 });
   track(app.proc);
   const worker = WorkerProcess.forApp(db, redis.url, common);
   const admin = new Client(app.url);
