@@ -25,5 +25,7 @@ export default {
       testMatch: ['<rootDir>/test/security/**/*.security-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
     },
+    // stop and start their own PostgreSQL and Redis (.ci/services.sh): npm run test:faults, not npm test
+    { ...common, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'] },
   ],
 };

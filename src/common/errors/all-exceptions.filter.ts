@@ -1,5 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { ViewRenderer } from '../views/view-renderer.js';
 import { DomainError, type ErrorCode, type FieldError } from './domain-error.js';
 
@@ -30,6 +31,11 @@ export function isApiRequest(req: FastifyRequest): boolean {
 export function isDatabaseUnavailable(e: unknown): boolean {
   const err = e as { code?: string; message?: string } | undefined;
   if (!err) return false;
+  // TypeORM releases a transaction's query runner when its connection reports an error (the server
+  // went away between two statements); the next statement then fails with one of these instead of
+  // the connection error
+  if (e instanceof QueryRunnerAlreadyReleasedError || e instanceof QueryRunnerProviderAlreadyReleasedError)
+    return true;
   if (
     [
       'ECONNREFUSED',
