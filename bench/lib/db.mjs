@@ -33,7 +33,8 @@ async function admin(fn) {
   }
 }
 
-export async function createBenchDatabase() {
+/** `migrate: false` leaves the database empty (the app migrates it at its first start). */
+export async function createBenchDatabase({ migrate = true } = {}) {
   const name = `anl_bench_${randomBytes(5).toString('hex')}`;
   const serverVersion = await admin(async (c) => {
     try {
@@ -60,6 +61,7 @@ export async function createBenchDatabase() {
       db.dropped = true;
     },
   };
+  if (!migrate) return db;
   try {
     await runMigrationsLocked(db.ownerUrl);
     await applyAppRoleGrants(db.ownerUrl, APP_ROLE);
