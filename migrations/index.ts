@@ -7,6 +7,7 @@ import { WorklistIndexes1795758650000 } from './1795758650000-WorklistIndexes.js
 import { WorklistPerformance1795758700000 } from './1795758700000-WorklistPerformance.js';
 import { Referrals1795760345665 } from './1795760345665-Referrals.js';
 import { PeriodicReports1795762429378 } from './1795762429378-PeriodicReports.js';
+import { StatisticsIndexes1796525526396 } from './1796525526396-StatisticsIndexes.js';
 
 /** Every migration, in order, as classes (so .ts and compiled .js share one list). */
 export const MIGRATIONS: Function[] = [
@@ -19,4 +20,5 @@ export const MIGRATIONS: Function[] = [
   WorklistPerformance1795758700000,
   Referrals1795760345665,
   PeriodicReports1795762429378,
+  StatisticsIndexes1796525526396,
 ];
