@@ -50,7 +50,6 @@ const CASE_NOT_OK = `(c.statistics_opt_out OR c.closure_reason IN ('duplicate', 
 export function rawStatements(code) {
   const cur = quarterBounds(code);
   const args = (b) => [b.from, b.to, UNCOUNTED];
-  const byCol = (col) => `SELECT ${col} AS k, count(*)::int AS n ${CASES} GROUP BY 1`;
   const byArr = (col) => `SELECT x AS k, count(*)::int AS n FROM case_file c, unnest(c.${col}) x
                             WHERE ${IN('c.created_at')} AND ${CASE_OK} GROUP BY 1`;
   const counts = `SELECT
@@ -59,29 +58,27 @@ export function rawStatements(code) {
         - (SELECT count(*)::int FROM incident i JOIN case_file c ON c.id = i.case_id
             WHERE ${IN('i.created_at')} AND ${CASE_NOT_OK}) AS incidents,
       (SELECT count(*)::int ${CASES}) AS cases`;
-  const median = (col) =>
-    `SELECT count(*)::int AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM ${col} - c.created_at) / 86400) AS d
-       ${CASES} AND ${col} IS NOT NULL`;
+  // one pass per unit and array where SQL allows it: GROUPING SETS over the period's cases (every code
+  // column, life area × quarter), over their grounds (alone and × district), their forms, the reports
+  // (channel, role, life area); the interventions; both medians in one query with FILTER
   const q = [
-    byArr('grounds'),
-    byArr('forms'),
-    byCol('c.level'),
-    byCol('c.life_area'),
-    byCol('c.perpetrator_type'),
-    byCol('c.district'),
-    byCol('c.status'),
-    byCol('c.outcome'),
-    `SELECT c.life_area AS k, extract(quarter FROM c.created_at AT TIME ZONE 'Europe/Berlin')::int AS q, count(*)::int AS n ${CASES} GROUP BY 1, 2`,
+    `SELECT c.level, c.life_area, c.perpetrator_type, c.district, c.status, c.outcome,
+            extract(quarter FROM c.created_at AT TIME ZONE 'Europe/Berlin')::int AS q, count(*)::int AS n ${CASES}
+      GROUP BY GROUPING SETS ((1), (2), (3), (4), (5), (6), (2, 7))`,
     `SELECT x AS k, c.district AS d, count(*)::int AS n FROM case_file c, unnest(c.grounds) x
-       WHERE ${IN('c.created_at')} AND ${CASE_OK} GROUP BY 1, 2`,
-    `SELECT r.channel AS k, count(*)::int AS n ${REPORTS} GROUP BY 1`,
-    `SELECT r.reporter_role AS k, count(*)::int AS n ${REPORTS} GROUP BY 1`,
-    `SELECT r.life_area AS k, count(*)::int AS n ${REPORTS} GROUP BY 1`,
+       WHERE ${IN('c.created_at')} AND ${CASE_OK} GROUP BY GROUPING SETS ((1), (1, 2))`,
+    byArr('forms'),
+    `SELECT r.channel, r.reporter_role, r.life_area, count(*)::int AS n ${REPORTS} GROUP BY GROUPING SETS ((1), (2), (3))`,
     `SELECT e.meta->>'type' AS k, count(*)::int AS n FROM case_entry e
        WHERE e.kind = 'intervention' AND ${IN('e.at')} AND $3::text[] IS NOT NULL
          AND NOT EXISTS (SELECT 1 FROM case_file c WHERE c.id = e.case_id AND ${CASE_NOT_OK}) GROUP BY 1`,
-    median('c.first_response_at'),
-    median('c.closed_at'),
+    `SELECT count(*) FILTER (WHERE c.first_response_at IS NOT NULL)::int AS n1,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM c.first_response_at - c.created_at) / 86400)
+              FILTER (WHERE c.first_response_at IS NOT NULL) AS d1,
+            count(*) FILTER (WHERE c.closed_at IS NOT NULL)::int AS n2,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM c.closed_at - c.created_at) / 86400)
+              FILTER (WHERE c.closed_at IS NOT NULL) AS d2
+       ${CASES}`,
   ].map((text) => ({ text, values: args(cur) }));
   for (const other of [shift(code, -1), shift(code, -4)])
     q.push({ text: counts, values: args(quarterBounds(other)) });

@@ -200,7 +200,8 @@ export async function seedCases(
        WHERE (status <> 'closed' AND random() < 0.03) OR (status = 'closed' AND random() < 0.02)`,
     );
     log(`  seeded ${tasks.rowCount.toLocaleString('en')} tasks`);
-    // the units the statistics count besides cases: one incident per case (a second one on 10 %), one
+    // the units the statistics count besides cases, each inserted in time order like the cases: one
+    // incident per case (a second one on 10 %), one
     // report per incident (created a few days before its case, in the reporter's own role and channel,
     // opted out or closed as spam/duplicate with its case), an intervention entry on 30 % of the cases
     // rows made from existing case rows only: the foreign-key triggers (one lookup per row) are skipped
@@ -208,9 +209,11 @@ export async function seedCases(
     await c.query(`SET session_replication_role = replica`);
     const incidents = await c.query(
       `INSERT INTO incident (organisation_id, case_id, created_at)
-       SELECT organisation_id, id, created_at FROM case_file
-       UNION ALL
-       SELECT organisation_id, id, created_at + interval '20 days' FROM case_file WHERE random() < 0.10`,
+       SELECT * FROM (
+         SELECT organisation_id, id, created_at FROM case_file
+         UNION ALL
+         SELECT organisation_id, id, created_at + interval '20 days' FROM case_file WHERE random() < 0.10
+       ) x ORDER BY created_at`,
     );
     await c.query(
       `CREATE TEMP TABLE bench_report_map AS
@@ -229,7 +232,7 @@ export async function seedCases(
          'de', 'date', coalesce(m.district, 'unknown'), m.grounds, coalesce(m.life_area, 'other'), '{}', 'open',
          md5(m.report_id::text), m.statistics_opt_out,
          CASE WHEN m.closure_reason IN ('spam', 'duplicate') THEN m.closure_reason END, m.created_at
-       FROM bench_report_map m`,
+       FROM bench_report_map m ORDER BY m.created_at`,
       [dataKeyId],
     );
     await c.query(
@@ -243,7 +246,7 @@ export async function seedCases(
        SELECT id, organisation_id, 'intervention',
          jsonb_build_object('type', ${arr(INTERVENTIONS)}[1 + floor(random() * ${INTERVENTIONS.length})::int]),
          created_at + random() * interval '30 days'
-       FROM case_file WHERE random() < 0.30`,
+       FROM case_file WHERE random() < 0.30 ORDER BY 5`,
     );
     await c.query(`SET session_replication_role = origin`);
     await c.query(`SET maintenance_work_mem = '256MB'`);
