@@ -24,7 +24,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createBenchDatabase, PG_ADMIN_URL } from './lib/db.mjs';
+import { createBenchDatabase, dropAllCreated, PG_ADMIN_URL } from './lib/db.mjs';
 import { load } from './lib/load.mjs';
 import { stopAll } from './lib/procs.mjs';
 import { ROOT, startApp, startBare } from './lib/servers.mjs';
@@ -97,6 +97,8 @@ async function cleanup() {
     await app?.stop().catch(() => undefined);
     await stopAll();
     await db?.drop().catch((e) => console.error(`could not drop ${db.name}: ${e.message}`));
+    // and any other database a case created (cold-start's empty one) when a case was cut short
+    await dropAllCreated();
   })();
   return cleaning;
 }
