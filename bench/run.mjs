@@ -10,20 +10,21 @@
  * the way) on a fresh database anl_bench_<random> (PostgreSQL on 127.0.0.1, BENCH_PG_ADMIN_URL) and
  * Redis (BENCH_REDIS_URL), runs every case in bench/cases/ one after the other — load comes from a
  * second process (bench/load.mjs, autocannon) — prints a table, writes the results as a list of
- * { name, value, unit, ceiling, ratio } and the machine next to them (<out>.meta.json). Every case
+ * { name, value, unit, ceiling, ratio } (plus, where they apply, concurrency, goal and met) and the
+ * machine next to them (<out>.meta.json). Every case
  * names its ceiling, measured in the same run on the same machine, so ratios compare across machines
  * better than absolute numbers. Stops every process it started and drops the database, also on
  * failure, Ctrl-C or when the watchdog fires.
  *
  * A case is a module in bench/cases/ with a default export { name, description, run(ctx), extraBudgetS? } returning
- * results made with ctx.result(name, value, unit, ceiling); ctx has app ({ url, admin }), db ({ appUrl,
+ * results made with ctx.result(name, value, unit, ceiling, extra?); ctx has app ({ url, admin }), db ({ appUrl,
  * ownerUrl }), opts ({ connections, durationS, warmupS }), load(url, opts), startBare(body), log().
  */
 import { readdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createBenchDatabase, PG_ADMIN_URL } from './lib/db.mjs';
+import { createBenchDatabase, dropAllCreated, PG_ADMIN_URL } from './lib/db.mjs';
 import { load } from './lib/load.mjs';
 import { stopAll } from './lib/procs.mjs';
 import { ROOT, startApp, startBare } from './lib/servers.mjs';
@@ -46,10 +47,14 @@ const metaOut = out.replace(/\.json$/, '') + '.meta.json';
 
 const log = (...a) => console.log(...a);
 
-function result(name, value, unit, ceiling) {
+/**
+ * One figure. `extra` may add `concurrency` (clients or connections the figure was taken at), `goal`
+ * (the issue's goal in words) and `met` (whether this run meets it); they appear in the table too.
+ */
+function result(name, value, unit, ceiling, extra = {}) {
   const round = (x) => (x === null || x === undefined ? null : Math.round(x * 100) / 100);
   const ratio = ceiling ? Math.round((value / ceiling) * 1000) / 1000 : null;
-  return { name, value: round(value), unit, ceiling: round(ceiling ?? null), ratio };
+  return { name, value: round(value), unit, ceiling: round(ceiling ?? null), ratio, ...extra };
 }
 
 async function loadCases() {
@@ -63,11 +68,18 @@ async function loadCases() {
 }
 
 function table(rows) {
-  const cols = ['name', 'value', 'unit', 'ceiling', 'ratio'];
-  const cell = (r, c) => (r[c] === null || r[c] === undefined ? '–' : String(r[c]));
+  const cols = ['name', 'value', 'unit', 'ceiling', 'ratio', 'conc', 'goal'];
+  const cell = (r, c) => {
+    if (c === 'conc') return r.concurrency === undefined ? '' : String(r.concurrency);
+    if (c === 'goal') return r.goal === undefined ? '' : `${r.met ? 'met' : 'NOT met'}: ${r.goal}`;
+    return r[c] === null || r[c] === undefined ? '–' : String(r[c]);
+  };
   const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r, c).length)));
   const line = (vals) =>
-    vals.map((v, i) => (i === 0 || i === 2 ? v.padEnd(width[i]) : v.padStart(width[i]))).join('  ');
+    vals
+      .map((v, i) => (i === 0 || i === 2 || i === 6 ? v.padEnd(width[i]) : v.padStart(width[i])))
+      .join('  ')
+      .trimEnd();
   return [
     line(cols),
     line(width.map((w) => '-'.repeat(w))),
@@ -85,6 +97,8 @@ async function cleanup() {
     await app?.stop().catch(() => undefined);
     await stopAll();
     await db?.drop().catch((e) => console.error(`could not drop ${db.name}: ${e.message}`));
+    // and any other database a case created (cold-start's empty one) when a case was cut short
+    await dropAllCreated();
   })();
   return cleaning;
 }
@@ -142,6 +156,7 @@ async function main() {
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     // other work on the machine skews the figures: 1/5/15-minute load average before the cases ran
     loadAverageBefore: loadBefore,
+    loadAverageAfter: loadavg().map((x) => Math.round(x * 100) / 100),
     postgres: db.serverVersion,
     postgresHost: new URL(PG_ADMIN_URL).host,
     load: { tool: 'autocannon (separate process)', ...opts },

@@ -8,6 +8,7 @@ import { WorklistPerformance1795758700000 } from './1795758700000-WorklistPerfor
 import { Referrals1795760345665 } from './1795760345665-Referrals.js';
 import { PeriodicReports1795762429378 } from './1795762429378-PeriodicReports.js';
 import { AutomaticReports1796524284785 } from './1796524284785-AutomaticReports.js';
+import { StatisticsIndexes1796525526396 } from './1796525526396-StatisticsIndexes.js';
 
 /** Every migration, in order, as classes (so .ts and compiled .js share one list). */
 export const MIGRATIONS: Function[] = [
@@ -21,4 +22,5 @@ export const MIGRATIONS: Function[] = [
   Referrals1795760345665,
   PeriodicReports1795762429378,
   AutomaticReports1796524284785,
+  StatisticsIndexes1796525526396,
 ];

@@ -43,10 +43,18 @@ export default {
         `GET /health: ${measured.non2xx} non-2xx, ${measured.errors} errors, ${measured.timeouts} timeouts`,
       );
     return [
-      result('GET /health throughput', measured.requestsPerSec, 'req/s', ceiling),
-      result('GET /health latency mean', measured.latencyMs.mean, 'ms', null),
-      result('GET /health latency p99', measured.latencyMs.p99, 'ms', null),
-      result(`pg SELECT 1 (${opts.connections} clients)`, ceiling, 'queries/s', null),
+      result('GET /health throughput', measured.requestsPerSec, 'req/s', ceiling, {
+        concurrency: opts.connections,
+      }),
+      result('GET /health latency mean', measured.latencyMs.mean, 'ms', null, {
+        concurrency: opts.connections,
+      }),
+      result('GET /health latency p99', measured.latencyMs.p99, 'ms', null, {
+        concurrency: opts.connections,
+      }),
+      result(`pg SELECT 1 (${opts.connections} clients)`, ceiling, 'queries/s', null, {
+        concurrency: opts.connections,
+      }),
     ];
   },
 };

@@ -19,13 +19,23 @@ export default {
         if (r.non2xx || r.errors || r.timeouts)
           throw new Error(`${what}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
       return [
-        result('GET /login throughput', measured.requestsPerSec, 'req/s', ceiling.requestsPerSec),
-        result('GET /login latency mean', measured.latencyMs.mean, 'ms', null),
-        result('GET /login latency p99', measured.latencyMs.p99, 'ms', null),
+        result('GET /login throughput', measured.requestsPerSec, 'req/s', ceiling.requestsPerSec, {
+          concurrency: opts.connections,
+        }),
+        result('GET /login latency mean', measured.latencyMs.mean, 'ms', null, {
+          concurrency: opts.connections,
+        }),
+        result('GET /login latency p99', measured.latencyMs.p99, 'ms', null, {
+          concurrency: opts.connections,
+        }),
         result('GET /login body', html.length, 'B', null),
-        result('bare Fastify (same body) throughput', ceiling.requestsPerSec, 'req/s', null),
+        result('bare Fastify (same body) throughput', ceiling.requestsPerSec, 'req/s', null, {
+          concurrency: opts.connections,
+        }),
         // autocannon measures latency in whole milliseconds: the bare server's is below that resolution
-        result('bare Fastify (same body) latency p99', ceiling.latencyMs.p99, 'ms', null),
+        result('bare Fastify (same body) latency p99', ceiling.latencyMs.p99, 'ms', null, {
+          concurrency: opts.connections,
+        }),
       ];
     } finally {
       await bare.stop();

@@ -27,12 +27,22 @@ export default {
         if (r.non2xx || r.errors || r.timeouts)
           throw new Error(`${what}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
       return [
-        result('GET /report throughput', measured.requestsPerSec, 'req/s', ceiling.requestsPerSec),
-        result('GET /report latency mean', measured.latencyMs.mean, 'ms', null),
-        result('GET /report latency p99', measured.latencyMs.p99, 'ms', null),
+        result('GET /report throughput', measured.requestsPerSec, 'req/s', ceiling.requestsPerSec, {
+          concurrency: opts.connections,
+        }),
+        result('GET /report latency mean', measured.latencyMs.mean, 'ms', null, {
+          concurrency: opts.connections,
+        }),
+        result('GET /report latency p99', measured.latencyMs.p99, 'ms', null, {
+          concurrency: opts.connections,
+        }),
         result('GET /report body', html.length, 'B', null),
-        result('bare Fastify (same body) throughput', ceiling.requestsPerSec, 'req/s', null),
-        result('bare Fastify (same body) latency p99', ceiling.latencyMs.p99, 'ms', null),
+        result('bare Fastify (same body) throughput', ceiling.requestsPerSec, 'req/s', null, {
+          concurrency: opts.connections,
+        }),
+        result('bare Fastify (same body) latency p99', ceiling.latencyMs.p99, 'ms', null, {
+          concurrency: opts.connections,
+        }),
         result('page weight /report HTML+CSS (gzip)', w.htmlCssGzip, 'B', BUDGET_GZIP_BYTES),
         result('page weight /report all (raw)', w.raw, 'B', null),
         result('page weight /report scripts', w.scripts + w.inlineScripts, 'files', null),

@@ -1,79 +1,13 @@
-/* global fetch, URLSearchParams, process */
+/* global fetch, process */
 // Work lists on a million cases: GET /api/v1/cases ("my cases", and a filtered list sorted by
 // deadline) through the app under autocannon, next to the very same SQL (page + counts, built by the
 // same module) run directly through pg at the same concurrency — once inside the same set_config
-// transaction the service uses, once without it. Seeding: bench/lib/seed-cases.mjs.
-import { generate } from 'otplib';
+// transaction the service uses, once without it. Seeding: bench/lib/million.mjs (once per run, shared with the statistics case).
 import pg from 'pg';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { seedCases } from '../lib/seed-cases.mjs';
+import { browser, millionCases, seedingRows, TOTAL } from '../lib/million.mjs';
 import { ROOT } from '../lib/servers.mjs';
-
-const TOTAL = 1_000_000;
-
-/** a cookie-keeping browser for the login pages (the bench cannot import the TypeScript test client) */
-function browser(base) {
-  const cookies = new Map();
-  let csrf = '';
-  async function request(method, path, form) {
-    const headers = { 'sec-fetch-site': 'same-origin' };
-    if (cookies.size) headers.cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    let body;
-    if (form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = new URLSearchParams({ _csrf: csrf, ...form }).toString();
-    }
-    const res = await fetch(base + path, { method, headers, body, redirect: 'manual' });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const eq = pair.indexOf('=');
-      cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-    }
-    const text = await res.text();
-    const token = /name="_csrf" value="([^"]+)"/.exec(text);
-    if (token) csrf = token[1];
-    return { status: res.status, location: res.headers.get('location'), text };
-  }
-  return {
-    cookieHeader: () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-    get: (p) => request('GET', p),
-    post: (p, form) => request('POST', p, form),
-    async api(method, path, json) {
-      const res = await fetch(base + path, {
-        method,
-        headers: {
-          cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-          'content-type': 'application/json',
-          'x-csrf-token': csrf,
-        },
-        body: JSON.stringify(json),
-      });
-      if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-      return res.json();
-    },
-    /** first login with a one-time password: enrol TOTP, then choose a password */
-    async firstLogin(email, password) {
-      await request('GET', '/login');
-      const res = await request('POST', '/login', { email, password });
-      if (res.location !== '/login/mfa/setup')
-        throw new Error(`login ${email}: ${res.status} ${res.location}`);
-      const page = await request('GET', res.location);
-      const secret = /class="receipt-code" dir="ltr">([A-Z2-7 ]+)</.exec(page.text)[1].replace(/ /g, '');
-      const done = await request('POST', '/login/mfa/setup', { code: await generate({ secret }) });
-      if (done.status !== 200) throw new Error(`enrolment ${email}: ${done.status}`);
-      // the session was rotated: take the new CSRF token from the page the enrolment links to
-      const next = /<a class="kern-btn kern-btn--primary" href="([^"]+)"/.exec(done.text)?.[1] ?? '/staff';
-      await request('GET', next);
-      const changed = await request('POST', '/account/password', {
-        currentPassword: password,
-        newPassword: `${email} bench passphrase`,
-      });
-      if (changed.status >= 400) throw new Error(`password ${email}: ${changed.status}`);
-      await request('GET', '/staff');
-    },
-  };
-}
 
 function percentile(sorted, q) {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
@@ -130,37 +64,7 @@ export default {
     const { berlinToday } = await import(
       pathToFileURL(join(ROOT, 'dist/src/modules/intake/report-form.view.js')).href
     );
-    const admin = browser(app.url);
-    await admin.firstLogin(app.admin.email, app.admin.password);
-    const orgs = [];
-    for (const [i, code] of ['BWA', 'BWB', 'BWC'].entries()) {
-      const org = await admin.api('POST', '/api/v1/admin/organisations', {
-        name: `Bench ${code}`,
-        code,
-        kind: 'counselling',
-      });
-      const counsellors = [];
-      for (let k = 0; k < 6; k++) {
-        const u = await admin.api('POST', '/api/v1/admin/users', {
-          organisationId: org.id,
-          email: `c${k}@${code.toLowerCase()}.bench.example`,
-          displayName: `C${k} ${code}`,
-          role: 'counsellor',
-        });
-        counsellors.push({
-          id: u.id,
-          email: `c${k}@${code.toLowerCase()}.bench.example`,
-          password: u.oneTimePassword,
-        });
-      }
-      orgs.push({ id: org.id, code, counsellors, index: i });
-    }
-    const seeded = await seedCases(
-      db.ownerUrl,
-      orgs.map((o) => ({ id: o.id, code: o.code, counsellors: o.counsellors.map((c) => c.id) })),
-      { total: TOTAL, log },
-    );
-    log(`  seeded ${seeded.cases} cases and ${seeded.tasks} tasks in ${seeded.seconds.toFixed(1)} s`);
+    const { orgs, seeded } = await millionCases({ app, db, log });
 
     const me = orgs[0].counsellors[0];
     const counsellor = browser(app.url);
@@ -177,7 +81,7 @@ export default {
         filters: { status: ['open'], ground: ['ethnic_origin'], lifeArea: ['housing'] },
       },
     ];
-    const rows = [result('seeding 1M cases (+ VACUUM ANALYZE)', seeded.seconds, 's', null)];
+    const rows = seedingRows(seeded, result);
     for (const s of scenarios) {
       const url = `${app.url}/api/v1/cases?${s.query}`;
       const probe = await fetch(url, { headers });
@@ -197,14 +101,23 @@ export default {
       const api = await load(url, { ...opts, headers });
       if (api.non2xx || api.errors || api.timeouts)
         throw new Error(`${s.name}: ${api.non2xx} non-2xx, ${api.errors} errors, ${api.timeouts} timeouts`);
+      // the goal of the cases issue: p95 ≤ 2× the raw SQL's p95 and under 50 ms; autocannon has no p95,
+      // so its p97.5 (≥ p95) is compared, with the raw SQL in the same set_config transaction
+      const c = { concurrency: opts.connections };
+      const p95 = api.latencyMs.p97_5;
       rows.push(
-        result(`${s.name}: API throughput`, api.requestsPerSec, 'req/s', raw.perSec),
-        result(`${s.name}: API p50`, api.latencyMs.p50, 'ms', raw.p50),
-        result(`${s.name}: API p90`, api.latencyMs.p90, 'ms', raw.p90),
-        result(`${s.name}: API p99 (≥ p95)`, api.latencyMs.p99, 'ms', raw.p99),
-        result(`${s.name}: SQL in set_config tx p95`, raw.p95, 'ms', null),
-        result(`${s.name}: SQL without tx p50`, bare.p50, 'ms', null),
-        result(`${s.name}: SQL without tx p95`, bare.p95, 'ms', null),
+        result(`${s.name}: API throughput`, api.requestsPerSec, 'req/s', raw.perSec, c),
+        result(`${s.name}: API p50`, api.latencyMs.p50, 'ms', raw.p50, c),
+        result(`${s.name}: API p90`, api.latencyMs.p90, 'ms', raw.p90, c),
+        result(`${s.name}: API p97.5 (≥ p95)`, p95, 'ms', raw.p95, {
+          ...c,
+          goal: 'p95 ≤ 2× raw SQL p95 and < 50 ms',
+          met: p95 <= 2 * raw.p95 && p95 < 50,
+        }),
+        result(`${s.name}: API p99`, api.latencyMs.p99, 'ms', raw.p99, c),
+        result(`${s.name}: SQL in set_config tx p95`, raw.p95, 'ms', null, c),
+        result(`${s.name}: SQL without tx p50`, bare.p50, 'ms', null, c),
+        result(`${s.name}: SQL without tx p95`, bare.p95, 'ms', null, c),
       );
     }
     return rows;

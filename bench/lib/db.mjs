@@ -33,7 +33,16 @@ async function admin(fn) {
   }
 }
 
-export async function createBenchDatabase() {
+/** every database created by this process and not dropped yet (see dropAllCreated) */
+const created = new Set();
+
+/** Drops whatever this process created and did not drop (Ctrl-C or the watchdog cut a case short). */
+export async function dropAllCreated() {
+  await Promise.allSettled([...created].map((db) => db.drop()));
+}
+
+/** `migrate: false` leaves the database empty (the app migrates it at its first start). */
+export async function createBenchDatabase({ migrate = true } = {}) {
   const name = `anl_bench_${randomBytes(5).toString('hex')}`;
   const serverVersion = await admin(async (c) => {
     try {
@@ -58,8 +67,11 @@ export async function createBenchDatabase() {
       if (db.dropped) return;
       await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
       db.dropped = true;
+      created.delete(db);
     },
   };
+  created.add(db);
+  if (!migrate) return db;
   try {
     await runMigrationsLocked(db.ownerUrl);
     await applyAppRoleGrants(db.ownerUrl, APP_ROLE);

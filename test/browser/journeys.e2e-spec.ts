@@ -242,12 +242,13 @@ describe('a report from an Arabic phone to the quarterly PDF, across every role,
     receipt = (await phone.locator('.receipt-code').textContent())!.trim();
     expect(receipt).toMatch(RECEIPT);
     // people copy the code by hand: on the phone it stays on one line, whole, inside its box
-    const box = await phone.locator('.receipt-code').evaluate((el) => {
+    const box = (await phone.evaluate(`(() => {
+      const el = document.querySelector('.receipt-code');
       const range = document.createRange();
       range.selectNodeContents(el);
       const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
       return { lines: lines.size, overflow: el.scrollWidth - el.clientWidth };
-    });
+    })()`)) as { lines: number; overflow: number };
     expect(box).toEqual({ lines: 1, overflow: 0 });
     expect(await phone.locator('h1').textContent()).toBe('رقم بلاغك');
     expect(await phone.locator('main').innerText()).toContain('مهم: مراعاة المهلة'); // housing: deadline

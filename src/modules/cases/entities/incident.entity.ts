@@ -15,6 +15,8 @@ import { CaseEntity } from './case.entity.js';
  */
 @Entity('incident')
 @Index('ix_incident_case', ['caseId'])
+/** statistics: the incidents recorded in a period */
+@Index('ix_incident_created', ['createdAt'])
 export class IncidentEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;

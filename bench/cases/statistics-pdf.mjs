@@ -1,0 +1,118 @@
+/* global fetch, process, setTimeout, Buffer */
+// The quarterly PDF report on a million cases: POST /api/v1/periodic-reports as the officer, through the
+// outbox and the queue (Redis) to a separate worker process (dist/src/worker.js, the production shape),
+// until the report is `done` — and, within that, the render alone (the worker's `running` → `done`:
+// the statistics release with disclosure control, the layout, pdfkit). The state is watched in the
+// database every 10 ms (owner connection), so polling adds no load to the app. Each request is a new
+// report row (the service renders every request), the same quarter as the dashboard case. The PDF is
+// downloaded and checked (a PDF, pages counted by pdfinfo when installed). Goal (statistics issue):
+// under 3 s on this machine.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { millionCases, officerLogin, seedingRows, TOTAL } from '../lib/million.mjs';
+import { startWorker } from '../lib/servers.mjs';
+import { benchQuarter } from './statistics.mjs';
+
+export const GOAL_MS = 3000;
+const RUNS = 3;
+
+function pdfPages(buf) {
+  const file = join(tmpdir(), `anl-bench-${process.pid}.pdf`);
+  writeFileSync(file, buf);
+  try {
+    return Number(/^Pages:\s+(\d+)/m.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))?.[1]);
+  } catch {
+    return null;
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+export default {
+  name: 'statistics-pdf',
+  description: `quarterly PDF report on ${TOTAL.toLocaleString('en')} cases: request → ready, and the render alone`,
+  extraBudgetS: 420,
+  async run({ app, db, result, log }) {
+    const { seeded } = await millionCases({ app, db, log });
+    const officer = await officerLogin({ app, db, log });
+    const worker = await startWorker(app);
+    const owner = new pg.Client({ connectionString: db.ownerUrl });
+    await owner.connect();
+    const period = benchQuarter();
+    const total = [];
+    const render = [];
+    try {
+      for (let i = 0; i < RUNS; i++) {
+        const t0 = process.hrtime.bigint();
+        const { id } = await officer.browser.api('POST', '/api/v1/periodic-reports', {
+          period,
+          kind: 'quarter',
+          language: i % 2 ? 'en' : 'de',
+        });
+        let running = null;
+        let state;
+        for (;;) {
+          const { rows } = await owner.query(`SELECT status, error FROM periodic_report WHERE id = $1`, [id]);
+          state = rows[0];
+          const now = process.hrtime.bigint();
+          if (state.status === 'running' && running === null) running = now;
+          if (state.status === 'done' || state.status === 'failed') {
+            if (state.status === 'failed') throw new Error(`report ${id} failed: ${state.error}`);
+            total.push(Number(now - t0) / 1e6);
+            render.push(running === null ? null : Number(now - running) / 1e6);
+            break;
+          }
+          if (Number(now - t0) > 120e9)
+            throw new Error(`report ${id} not ready after 120 s (${state.status})`);
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        const res = await fetch(`${app.url}/api/v1/periodic-reports/${id}/pdf`, {
+          headers: { cookie: officer.browser.cookieHeader() },
+        });
+        const pdf = Buffer.from(await res.arrayBuffer());
+        if (res.status !== 200 || pdf.subarray(0, 5).toString() !== '%PDF-')
+          throw new Error(`report ${id}: download ${res.status}, not a PDF`);
+        log(
+          `  ${period} ${i % 2 ? 'en' : 'de'}: ready after ${total.at(-1).toFixed(0)} ms, render ${render.at(-1)?.toFixed(0) ?? '?'} ms, ${(pdf.length / 1024).toFixed(0)} KiB, ${pdfPages(pdf) ?? '?'} pages`,
+        );
+      }
+    } finally {
+      await owner.end();
+      await worker.stop();
+    }
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const goal = (x) => ({ concurrency: 1, goal: `< ${GOAL_MS} ms`, met: x < GOAL_MS });
+    const rendered = render.filter((x) => x !== null);
+    return [
+      ...seedingRows(seeded, result),
+      result(
+        `quarterly PDF ${period}: request → ready, median of ${RUNS}`,
+        median(total),
+        'ms',
+        null,
+        goal(median(total)),
+      ),
+      result(
+        `quarterly PDF ${period}: request → ready, slowest of ${RUNS}`,
+        Math.max(...total),
+        'ms',
+        null,
+        goal(Math.max(...total)),
+      ),
+      ...(rendered.length
+        ? [
+            result(
+              `quarterly PDF ${period}: render alone (running → done), median`,
+              median(rendered),
+              'ms',
+              null,
+              { concurrency: 1 },
+            ),
+          ]
+        : []),
+    ];
+  },
+};
