@@ -56,5 +56,5 @@ export function postMultipart(
 }
 
 export function receiptIn(page: string): string | null {
-  return /class="receipt-code"[^>]*>(\d{4}-\d{4}-\d{4}-\d{4})</.exec(page)?.[1] ?? null;
+  return /class="receipt-code[^"]*"[^>]*>(\d{4}-\d{4}-\d{4}-\d{4})</.exec(page)?.[1] ?? null;
 }
