@@ -1,16 +1,8 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
-import { PROJECT_ROOT } from '../src/common/paths.js';
-import type { RouteAccess } from '../src/common/http/route-inventory.js';
-import { startApp, TEST_DATA_KEY, type RunningApp } from './support/app.js';
+import { appRoutes, startApp, type RunningApp } from './support/app.js';
 import { Client } from './support/client.js';
 import { createStaffUser, withOwner } from './support/fixtures.js';
-import { REDIS_URL } from './support/env.js';
 import { validReport } from './support/report-form.js';
-
-const run = promisify(execFile);
 
 /**
  * The counsellors' side end to end: inbox → case, the state machine, optimistic locking, notes,
@@ -340,22 +332,7 @@ describe('cases', () => {
   });
 
   it('hides every case route from another organisation (404, audited), and from officers and partners', async () => {
-    const { stdout } = await run(
-      process.execPath,
-      [join(PROJECT_ROOT, 'dist/src/cli.js'), 'routes', '--json'],
-      {
-        env: {
-          PATH: process.env.PATH,
-          DATABASE_URL: t.db.ownerUrl,
-          REDIS_URL,
-          DATA_KEY: TEST_DATA_KEY,
-          LOG_LEVEL: 'error',
-        },
-      },
-    );
-    const caseRoutes = (JSON.parse(stdout) as RouteAccess[]).filter(
-      (r) => r.url.includes('/cases/:id') && r.method !== 'HEAD',
-    );
+    const caseRoutes = (await appRoutes(t)).filter((r) => r.url.includes('/cases/:id'));
     expect(caseRoutes.length).toBeGreaterThanOrEqual(11);
     const before = await owner((c) =>
       c.query(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'case.read_denied'`),

@@ -1,17 +1,10 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
-import { PROJECT_ROOT } from '../src/common/paths.js';
-import type { RouteAccess } from '../src/common/http/route-inventory.js';
-import { startApp, TEST_DATA_KEY, type RunningApp } from './support/app.js';
+import { appRoutes, startApp, type RunningApp } from './support/app.js';
 import { Client } from './support/client.js';
 import { createStaffUser, withOwner } from './support/fixtures.js';
-import { REDIS_URL } from './support/env.js';
 import { validReport } from './support/report-form.js';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
 
-const run = promisify(execFile);
 const NOBODY = '00000000-0000-4000-8000-000000000000';
 
 /**
@@ -286,22 +279,7 @@ describe('referrals', () => {
   });
 
   it('hides every referral route from another partner and another organisation (404, audited)', async () => {
-    const { stdout } = await run(
-      process.execPath,
-      [join(PROJECT_ROOT, 'dist/src/cli.js'), 'routes', '--json'],
-      {
-        env: {
-          PATH: process.env.PATH,
-          DATABASE_URL: t.db.ownerUrl,
-          REDIS_URL,
-          DATA_KEY: TEST_DATA_KEY,
-          LOG_LEVEL: 'error',
-        },
-      },
-    );
-    const routes = (JSON.parse(stdout) as RouteAccess[]).filter(
-      (r) => /\/referrals\/:id/.test(r.url) && r.method !== 'HEAD',
-    );
+    const routes = (await appRoutes(t)).filter((r) => /\/referrals\/:id/.test(r.url));
     expect(routes.length).toBeGreaterThanOrEqual(12);
     const before = await owner((c) =>
       c.query(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'referral.read_denied'`),

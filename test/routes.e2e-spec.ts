@@ -1,12 +1,5 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { PROJECT_ROOT } from '../src/common/paths.js';
 import type { RouteAccess } from '../src/common/http/route-inventory.js';
-import { startApp, TEST_DATA_KEY, type RunningApp } from './support/app.js';
-import { REDIS_URL } from './support/env.js';
-
-const run = promisify(execFile);
+import { appRoutes, startApp, type RunningApp } from './support/app.js';
 
 /** Every public route, by intent. Adding one means adding it here, consciously. */
 const PUBLIC_BY_INTENT = [
@@ -36,20 +29,7 @@ describe('route protection', () => {
 
   beforeAll(async () => {
     t = await startApp();
-    const { stdout } = await run(
-      process.execPath,
-      [join(PROJECT_ROOT, 'dist/src/cli.js'), 'routes', '--json'],
-      {
-        env: {
-          PATH: process.env.PATH,
-          DATABASE_URL: t.db.ownerUrl,
-          REDIS_URL,
-          DATA_KEY: TEST_DATA_KEY,
-          LOG_LEVEL: 'error',
-        },
-      },
-    );
-    routes = JSON.parse(stdout) as RouteAccess[];
+    routes = await appRoutes(t, { head: true });
   }, 60_000);
   afterAll(() => t.close());
 

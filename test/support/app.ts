@@ -1,8 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
+import type { RouteAccess } from '../../src/common/http/route-inventory.js';
 import { PROJECT_ROOT } from '../../src/common/paths.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { REDIS_URL } from './env.js';
@@ -133,4 +135,26 @@ export async function startApp(
       if (!embedded) await deleteRedisKeys(`${queuePrefix}:*`);
     },
   };
+}
+
+/**
+ * Every route the app has, as the CLI prints it (`routes --json`) against the running app's database;
+ * HEAD routes (Fastify's automatic twins of GET) left out unless asked for.
+ */
+export async function appRoutes(t: RunningApp, opts: { head?: boolean } = {}): Promise<RouteAccess[]> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [join(PROJECT_ROOT, 'dist/src/cli.js'), 'routes', '--json'],
+    {
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: t.db.ownerUrl,
+        REDIS_URL,
+        DATA_KEY: TEST_DATA_KEY,
+        LOG_LEVEL: 'error',
+      },
+    },
+  );
+  const routes = JSON.parse(stdout) as RouteAccess[];
+  return opts.head ? routes : routes.filter((r) => r.method !== 'HEAD');
 }

@@ -1,16 +1,9 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { PROJECT_ROOT } from '../../../src/common/paths.js';
 import type { RouteAccess } from '../../../src/common/http/route-inventory.js';
-import { startApp, TEST_DATA_KEY, type RunningApp } from '../../support/app.js';
+import { appRoutes, startApp, type RunningApp } from '../../support/app.js';
 import { Client, type Res } from '../../support/client.js';
-import { REDIS_URL } from '../../support/env.js';
 import { createStaffUser } from '../../support/fixtures.js';
 import { receiptIn, submitForm, validReport } from '../../support/report-form.js';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink.js';
-
-const run = promisify(execFile);
 
 export const ROLES = ['admin', 'counsellor', 'officer', 'partner'] as const;
 export type Role = (typeof ROLES)[number];
@@ -25,23 +18,7 @@ export interface Staff {
   organisationId: string;
 }
 
-/** Every route the running app has, as the CLI prints it (`routes --json`), HEAD left out. */
-export async function appRoutes(t: RunningApp): Promise<RouteAccess[]> {
-  const { stdout } = await run(
-    process.execPath,
-    [join(PROJECT_ROOT, 'dist/src/cli.js'), 'routes', '--json'],
-    {
-      env: {
-        PATH: process.env.PATH,
-        DATABASE_URL: t.db.ownerUrl,
-        REDIS_URL,
-        DATA_KEY: TEST_DATA_KEY,
-        LOG_LEVEL: 'error',
-      },
-    },
-  );
-  return (JSON.parse(stdout) as RouteAccess[]).filter((r) => r.method !== 'HEAD');
-}
+export { appRoutes };
 
 /** Logs the first-start admin in and replaces the one-time password. */
 export async function firstAdmin(
