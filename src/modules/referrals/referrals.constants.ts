@@ -71,9 +71,4 @@ export const PARTNER_LANGUAGES = [
 export const REFERRAL_NEW_TEMPLATE = 'referral-new';
 export const REFERRAL_REMINDER_TEMPLATE = 'referral-reminder';
 
-/** The time source of the referrals module; tests inject their own. */
-export const CLOCK = Symbol('CLOCK');
-export interface Clock {
-  now(): Date;
-}
-export const systemClock: Clock = { now: () => new Date() };
+export { CLOCK, systemClock, type Clock } from '../../common/clock.js';

@@ -6,17 +6,11 @@ import { SettingsService } from '../settings/settings.service.js';
 import { berlinToday, lastCompleteQuarter, periodFromCode, type Period } from '../statistics/period.js';
 import { PeriodicReportsService, REPORT_LANGUAGES } from './periodic-reports.service.js';
 import type { ReportLang } from './report-texts.js';
+import { CLOCK, type Clock } from '../../common/clock.js';
 
 export const AUTO_REPORTS_QUEUE = 'maintenance';
 export const AUTO_REPORTS_JOB = 'periodic-reports-auto';
 const HOURLY = 60 * 60_000;
-
-/** The time source of the automatic reports; tests inject their own. */
-export const REPORTS_CLOCK = Symbol('REPORTS_CLOCK');
-export interface ReportsClock {
-  now(): Date;
-}
-export const systemReportsClock: ReportsClock = { now: () => new Date() };
 
 export interface AutomaticRunResult {
   asOf: string;
@@ -67,7 +61,7 @@ export class AutomaticReportsService implements OnModuleInit {
     private readonly settings: SettingsService,
     private readonly reports: PeriodicReportsService,
     private readonly queues: QueueService,
-    @Inject(REPORTS_CLOCK) private readonly clock: ReportsClock,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {

@@ -3,7 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { OutboxModule } from '../outbox/outbox.module.js';
 import { StatisticsService } from '../statistics/statistics.service.js';
-import { AutomaticReportsService, REPORTS_CLOCK, systemReportsClock } from './automatic-reports.service.js';
+import { CLOCK, systemClock } from '../../common/clock.js';
+import { AutomaticReportsService } from './automatic-reports.service.js';
 import { PeriodicReportEntity } from './periodic-report.entity.js';
 import {
   AutomaticReportsController,
@@ -26,7 +27,7 @@ import { PeriodicReportsService } from './periodic-reports.service.js';
     StatisticsService,
     PeriodicReportsService,
     AutomaticReportsService,
-    { provide: REPORTS_CLOCK, useValue: systemReportsClock },
+    { provide: CLOCK, useValue: systemClock },
   ],
 })
 export class PeriodicReportsModule {}
