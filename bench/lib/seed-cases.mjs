@@ -3,6 +3,14 @@
 // million cases take tens of seconds, not hours. Codes only — no narrative, no data key material
 // (a dummy data_key row id), nothing personal.
 import pg from 'pg';
+// the codes themselves come from the built app (npm run bench builds first): one vocabulary, not a copy
+import {
+  FORMS,
+  INTERVENTION_TYPES as INTERVENTIONS,
+  LIFE_AREAS,
+  OUTCOMES,
+  PERPETRATOR_TYPES as PERPETRATORS,
+} from '../../dist/src/common/domain/vocabulary.js';
 
 const GROUNDS = [
   'ethnic_origin',
@@ -20,69 +28,12 @@ const GROUNDS = [
   'residence_status',
   'other',
 ];
-const LIFE_AREAS = [
-  'employment',
-  'housing',
-  'goods_services',
-  'education',
-  'public_authorities',
-  'police_justice',
-  'health_care',
-  'media_internet',
-  'public_space',
-  'other',
-];
 const DISTRICTS = ['mitte', 'nord', 'ost', 'sued', 'west', 'online', 'outside_city', 'unknown'];
 const ACTIVE_STATUSES = ['new', 'triage', 'open', 'open', 'open', 'on_hold', 'referred', 'reopened'];
 const TAGS = ['miete', 'schule', 'jobcenter', 'polizei', 'kita', 'online-hass'];
-const FORMS = [
-  'direct',
-  'indirect',
-  'harassment',
-  'sexual_harassment',
-  'instruction',
-  'failure_to_act',
-  'violence',
-  'threat',
-  'property_damage',
-  'insult',
-];
 const LEVELS = ['individual', 'individual', 'institutional', 'structural'];
-const PERPETRATORS = [
-  'private_person',
-  'business',
-  'employer_colleague',
-  'landlord',
-  'public_authority',
-  'police',
-  'school_staff',
-  'group_organised',
-  'unknown',
-];
-const OUTCOMES = [
-  'settled',
-  'disadvantage_removed',
-  'compensation',
-  'referred_on',
-  'no_further_action_wanted',
-  'unsuccessful',
-  'unknown',
-];
 const CHANNELS = ['web_form', 'web_form', 'web_form', 'api', 'phone', 'in_person', 'letter', 'email'];
 const REPORTER_ROLES = ['affected', 'affected', 'affected', 'witness', 'organisation', 'staff_entry'];
-const INTERVENTIONS = [
-  'counselling_talk',
-  'memory_protocol',
-  'complaint_letter',
-  'request_statement',
-  'mediation',
-  'accompaniment',
-  'referral',
-  'testing',
-  'legal_action',
-  'public_action',
-  'documentation_only',
-];
 
 const arr = (xs) => `(ARRAY[${xs.map((x) => `'${x}'`).join(',')}]::text[])`;
 
