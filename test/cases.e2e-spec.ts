@@ -437,6 +437,21 @@ describe('cases', () => {
     }
   });
 
+  it('saves a partial assessment without blanking the fields that were not sent', async () => {
+    const before = (await users.anna.client.get(`/api/v1/cases/${caseId}`)).json();
+    const res = await users.anna.client.api('PATCH', `/api/v1/cases/${caseId}/assessment`, {
+      version: before.version,
+      lifeArea: 'employment',
+    });
+    expect(res.status).toBe(204);
+    const after = (await users.anna.client.get(`/api/v1/cases/${caseId}`)).json();
+    expect(after.lifeArea).toBe('employment');
+    expect(after.forms).toEqual(before.forms);
+    expect(after.perpetratorType).toBe(before.perpetratorType);
+    // the deadline is recomputed from the stored incident date for the new life area
+    expect(after.deadline.kind).toBe('date');
+  });
+
   it('serves the inbox and case file pages', async () => {
     const page = await users.anna.client.get(`/staff/cases/${caseId}`);
     expect(page.status).toBe(200);

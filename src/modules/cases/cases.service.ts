@@ -431,9 +431,14 @@ export class CasesService {
   async updateAssessment(
     s: StaffContext,
     caseId: string,
-    input: AssessmentInput,
+    given: AssessmentInput,
     version: number,
   ): Promise<void> {
+    // only the fields sent: a DTO instance carries every declared field, the absent ones as undefined,
+    // which must neither blank the stored value for the deadline nor count as changed
+    const input = Object.fromEntries(
+      Object.entries(given).filter(([, v]) => v !== undefined),
+    ) as AssessmentInput;
     const errors = checkAssessment(
       input,
       (await this.settings.districts()).map((d) => d.code),
