@@ -9,6 +9,7 @@ import { Referrals1795760345665 } from './1795760345665-Referrals.js';
 import { PeriodicReports1795762429378 } from './1795762429378-PeriodicReports.js';
 import { AutomaticReports1796524284785 } from './1796524284785-AutomaticReports.js';
 import { StatisticsIndexes1796525526396 } from './1796525526396-StatisticsIndexes.js';
+import { StatisticsCache1796536807147 } from './1796536807147-StatisticsCache.js';
 
 /** Every migration, in order, as classes (so .ts and compiled .js share one list). */
 export const MIGRATIONS: Function[] = [
@@ -23,4 +24,5 @@ export const MIGRATIONS: Function[] = [
   PeriodicReports1795762429378,
   AutomaticReports1796524284785,
   StatisticsIndexes1796525526396,
+  StatisticsCache1796536807147,
 ];

@@ -279,8 +279,9 @@ describe('periodic PDF reports', () => {
   });
 
   it('retries a render that failed once (the database refused a query) and ends done after 2 attempts', async () => {
-    // a real failure: the app role may not read the referrals the report needs, until the grant is back
-    await owner((c) => c.query(`REVOKE SELECT ON referral FROM ${APP_ROLE}`));
+    // a real failure: the app role may not read the statistics' change counts (every release reads them,
+    // cached or not), until the grant is back
+    await owner((c) => c.query(`REVOKE SELECT ON statistics_change_base FROM ${APP_ROLE}`));
     let restored = false;
     try {
       const res = await users.olga.api('POST', '/api/v1/periodic-reports', { period: year, language: 'en' });
@@ -290,7 +291,7 @@ describe('periodic PDF reports', () => {
       // between the attempts: still queued, the reason recorded and shown on the reports page
       expect(failedOnce).toMatchObject({ status: 'queued', attempts: 1 });
       expect(failedOnce.error).toMatch(/permission denied/);
-      await owner((c) => c.query(`GRANT SELECT ON referral TO ${APP_ROLE}`));
+      await owner((c) => c.query(`GRANT SELECT ON statistics_change_base TO ${APP_ROLE}`));
       restored = true;
       const page = await users.olga.get('/reports');
       expect(page.body).toMatch(/attempt 1 failed|Versuch 1 fehlgeschlagen/);
@@ -306,7 +307,7 @@ describe('periodic PDF reports', () => {
           .toString('latin1'),
       ).toBe('%PDF-');
     } finally {
-      if (!restored) await owner((c) => c.query(`GRANT SELECT ON referral TO ${APP_ROLE}`));
+      if (!restored) await owner((c) => c.query(`GRANT SELECT ON statistics_change_base TO ${APP_ROLE}`));
     }
   }, 120_000);
 

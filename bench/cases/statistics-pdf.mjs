@@ -5,14 +5,16 @@
 // the statistics release with disclosure control, the layout, pdfkit). The state is watched in the
 // database every 10 ms (owner connection), so polling adds no load to the app. Each request is a new
 // report row (the service renders every request), the same quarter as the dashboard case. The PDF is
-// downloaded and checked (a PDF, pages counted by pdfinfo when installed). Goal (statistics issue):
+// downloaded and checked (a PDF, pages counted by pdfinfo when installed). Every other report comes right
+// after a counted change in the quarter (one case reclassified), so its statistics release is rebuilt
+// ("rebuilt"); the ones in between find it in the statistics cache ("cached"). Goal (statistics issue):
 // under 3 s on this machine.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { millionCases, officerLogin, seedingRows, TOTAL } from '../lib/million.mjs';
+import { changeQuarter, millionCases, officerLogin, seedingRows, TOTAL } from '../lib/million.mjs';
 import { startWorker } from '../lib/servers.mjs';
 import { benchQuarter } from './statistics.mjs';
 
@@ -42,15 +44,17 @@ export default {
     const owner = new pg.Client({ connectionString: db.ownerUrl });
     await owner.connect();
     const period = benchQuarter();
-    const total = [];
-    const render = [];
+    const total = { rebuilt: [], cached: [] };
+    const render = { rebuilt: [], cached: [] };
     try {
-      for (let i = 0; i < RUNS; i++) {
+      for (let i = 0; i < 2 * RUNS; i++) {
+        const rebuilt = i % 2 === 0;
+        if (rebuilt) await changeQuarter(owner, period);
         const t0 = process.hrtime.bigint();
         const { id } = await officer.browser.api('POST', '/api/v1/periodic-reports', {
           period,
           kind: 'quarter',
-          language: i % 2 ? 'en' : 'de',
+          language: i % 4 < 2 ? 'de' : 'en',
         });
         let running = null;
         let state;
@@ -61,8 +65,10 @@ export default {
           if (state.status === 'running' && running === null) running = now;
           if (state.status === 'done' || state.status === 'failed') {
             if (state.status === 'failed') throw new Error(`report ${id} failed: ${state.error}`);
-            total.push(Number(now - t0) / 1e6);
-            render.push(running === null ? null : Number(now - running) / 1e6);
+            (rebuilt ? total.rebuilt : total.cached).push(Number(now - t0) / 1e6);
+            (rebuilt ? render.rebuilt : render.cached).push(
+              running === null ? null : Number(now - running) / 1e6,
+            );
             break;
           }
           if (Number(now - t0) > 120e9)
@@ -76,7 +82,7 @@ export default {
         if (res.status !== 200 || pdf.subarray(0, 5).toString() !== '%PDF-')
           throw new Error(`report ${id}: download ${res.status}, not a PDF`);
         log(
-          `  ${period} ${i % 2 ? 'en' : 'de'}: ready after ${total.at(-1).toFixed(0)} ms, render ${render.at(-1)?.toFixed(0) ?? '?'} ms, ${(pdf.length / 1024).toFixed(0)} KiB, ${pdfPages(pdf) ?? '?'} pages`,
+          `  ${period} ${i % 4 < 2 ? 'de' : 'en'} (${rebuilt ? 'rebuilt' : 'cached'}): ready after ${(rebuilt ? total.rebuilt : total.cached).at(-1).toFixed(0)} ms, render ${(rebuilt ? render.rebuilt : render.cached).at(-1)?.toFixed(0) ?? '?'} ms, ${(pdf.length / 1024).toFixed(0)} KiB, ${pdfPages(pdf) ?? '?'} pages`,
         );
       }
     } finally {
@@ -85,34 +91,39 @@ export default {
     }
     const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const goal = (x) => ({ concurrency: 1, goal: `< ${GOAL_MS} ms`, met: x < GOAL_MS });
-    const rendered = render.filter((x) => x !== null);
-    return [
-      ...seedingRows(seeded, result),
-      result(
-        `quarterly PDF ${period}: request → ready, median of ${RUNS}`,
-        median(total),
-        'ms',
-        null,
-        goal(median(total)),
-      ),
-      result(
-        `quarterly PDF ${period}: request → ready, slowest of ${RUNS}`,
-        Math.max(...total),
-        'ms',
-        null,
-        goal(Math.max(...total)),
-      ),
-      ...(rendered.length
-        ? [
-            result(
-              `quarterly PDF ${period}: render alone (running → done), median`,
-              median(rendered),
-              'ms',
-              null,
-              { concurrency: 1 },
-            ),
-          ]
-        : []),
-    ];
+    const rows = [];
+    for (const kind of ['rebuilt', 'cached']) {
+      const label = kind === 'rebuilt' ? 'statistics rebuilt (after a change)' : 'statistics cached';
+      rows.push(
+        result(
+          `quarterly PDF ${period}, ${label}: request → ready, median of ${RUNS}`,
+          median(total[kind]),
+          'ms',
+          null,
+          goal(median(total[kind])),
+        ),
+        result(
+          `quarterly PDF ${period}, ${label}: request → ready, slowest of ${RUNS}`,
+          Math.max(...total[kind]),
+          'ms',
+          null,
+          goal(Math.max(...total[kind])),
+        ),
+      );
+      const rendered = render[kind].filter((x) => x !== null);
+      if (rendered.length)
+        rows.push(
+          result(
+            `quarterly PDF ${period}, ${label}: render alone (running → done), median`,
+            median(rendered),
+            'ms',
+            null,
+            {
+              concurrency: 1,
+            },
+          ),
+        );
+    }
+    return [...seedingRows(seeded, result), ...rows];
   },
 };

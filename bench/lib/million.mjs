@@ -158,3 +158,29 @@ export function officerLogin(ctx) {
   })();
   return officerSession;
 }
+
+/**
+ * A counted change in a quarter (`2026-Q3`), as a counsellor's reclassification would make: the level
+ * of the quarter's first case toggled between individual and institutional. The statistics cache then
+ * has to rebuild the quarter's release on the next request. Returns the release's `computed_at` before
+ * the change, so a caller can check that the next request really rebuilt it.
+ */
+export async function changeQuarter(owner, period) {
+  const [y, q] = period.split('-Q').map(Number);
+  const from = `${y}-${String(3 * (q - 1) + 1).padStart(2, '0')}-15`;
+  await owner.query(
+    `UPDATE case_file SET level = CASE WHEN level = 'individual' THEN 'institutional' ELSE 'individual' END
+      WHERE id = (SELECT id FROM case_file WHERE created_at >= $1::date ORDER BY created_at LIMIT 1)`,
+    [from],
+  );
+  return releaseBuiltAt(owner, period);
+}
+
+/** When the cached release of a period was built (null: not cached). */
+export async function releaseBuiltAt(owner, period) {
+  const { rows } = await owner.query(
+    `SELECT computed_at::text AS at FROM statistics_release WHERE period_code = $1`,
+    [period],
+  );
+  return rows[0]?.at ?? null;
+}

@@ -16,9 +16,17 @@ export function withOrganisation<T>(
   });
 }
 
-/** For jobs that work across organisations (retention, reminders): declared, never implied. */
-export function asSystem<T>(db: DataSource, fn: (m: EntityManager) => Promise<T>): Promise<T> {
-  return db.transaction(async (m) => {
+/**
+ * For jobs that work across organisations (retention, reminders, statistics): declared, never implied.
+ * `isolation` REPEATABLE READ gives every query of `fn` one snapshot (the statistics read their cache
+ * version and the data they aggregate in the same one).
+ */
+export function asSystem<T>(
+  db: DataSource,
+  fn: (m: EntityManager) => Promise<T>,
+  isolation: 'READ COMMITTED' | 'REPEATABLE READ' = 'READ COMMITTED',
+): Promise<T> {
+  return db.transaction(isolation, async (m) => {
     await m.query(`SELECT set_config('anl.scope', 'system', true)`);
     return fn(m);
   });

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { OutboxModule } from '../outbox/outbox.module.js';
-import { StatisticsService } from '../statistics/statistics.service.js';
+import { StatisticsModule } from '../statistics/statistics.module.js';
 import { CLOCK, systemClock } from '../../common/clock.js';
 import { AutomaticReportsService } from './automatic-reports.service.js';
 import { PeriodicReportEntity } from './periodic-report.entity.js';
@@ -21,13 +21,13 @@ import { PeriodicReportsService } from './periodic-reports.service.js';
  * officers get an e-mail without content when a report is ready.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([PeriodicReportEntity]), OutboxModule, NotificationsModule],
-  controllers: [PeriodicReportsPagesController, PeriodicReportsApiController, AutomaticReportsController],
-  providers: [
-    StatisticsService,
-    PeriodicReportsService,
-    AutomaticReportsService,
-    { provide: CLOCK, useValue: systemClock },
+  imports: [
+    TypeOrmModule.forFeature([PeriodicReportEntity]),
+    OutboxModule,
+    NotificationsModule,
+    StatisticsModule,
   ],
+  controllers: [PeriodicReportsPagesController, PeriodicReportsApiController, AutomaticReportsController],
+  providers: [PeriodicReportsService, AutomaticReportsService, { provide: CLOCK, useValue: systemClock }],
 })
 export class PeriodicReportsModule {}

@@ -1,4 +1,4 @@
-import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiExcludeController,
   ApiOkResponse,
@@ -16,6 +16,7 @@ import { SettingsService } from '../settings/settings.service.js';
 import { toCsv } from './csv.js';
 import { lastCompleteQuarter, parsePeriod, startedPeriods, PERIOD_FORMS, type Period } from './period.js';
 import { pageModel } from './statistics-view.js';
+import { StatisticsRefreshService } from './statistics-refresh.service.js';
 import { StatisticsService } from './statistics.service.js';
 
 const resolve = (raw: unknown): Period =>
@@ -108,5 +109,26 @@ export class StatisticsApiController {
       .header('content-disposition', `attachment; filename="statistics-${period.code}.csv"`)
       .header('x-content-type-options', 'nosniff');
     return toCsv(view);
+  }
+}
+
+/** Operations: refresh the statistics cache now instead of waiting for the five-minute job. */
+@ApiTags('statistics')
+@Roles('admin')
+@Controller('api/v1/admin/statistics')
+export class StatisticsAdminController {
+  constructor(private readonly refresh: StatisticsRefreshService) {}
+
+  @Post('refresh')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Run the statistics cache refresh now: folds the change log into the per-month counts and rebuilds ' +
+      'the releases (last complete quarter, periods opened in the last 14 days) whose data changed; ' +
+      'answers with period codes and counts only',
+  })
+  @ApiOkResponse({ description: '{ compacted, periods, rebuilt }' })
+  run() {
+    return this.refresh.run();
   }
 }

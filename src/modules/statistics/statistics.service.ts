@@ -7,6 +7,14 @@ import { SettingsService } from '../settings/settings.service.js';
 import { methodologyNote } from './disclosure/index.js';
 import { periodFromCode, type Period } from './period.js';
 import {
+  dataVersion,
+  markRead,
+  readCached,
+  releaseMonths,
+  RELEASE_FORMAT,
+  storeRelease,
+} from './statistics-cache.js';
+import {
   buildStatistics,
   type CaseCodes,
   type ReferralCodes,
@@ -81,98 +89,7 @@ export class StatisticsService {
   }
 
   async release(period: Period, lang: string): Promise<StatisticsView> {
-    const thresholds = await this.thresholds();
-    const districts = (await this.settings.districts()).map((d) => d.code);
-    const input = await asSystem(this.db, async (m) => {
-      // these mid-sized aggregates are over the JIT threshold, but compiling costs more than it saves
-      await m.query('SET LOCAL jit = off');
-      const args = [period.from, period.to, UNCOUNTED_CLOSURES];
-      // the builder only tallies codes, so identical code combinations arrive once with their number
-      // (GROUP BY instead of one row per case or report) and are repeated here: the same input, far
-      // fewer rows to ship and parse (reports: a few hundred combinations instead of ~90,000 rows a
-      // quarter). The code arrays travel as comma-joined strings (codes are [a-z_]), which the driver
-      // parses much faster than text[].
-      const cases = repeatByCount(
-        await m.query(
-          `SELECT array_to_string(c.grounds, ',') AS grounds, array_to_string(c.forms, ',') AS forms,
-                  c.level, c.life_area, c.perpetrator_type, c.district, c.status, c.outcome,
-                  extract(quarter FROM c.created_at AT TIME ZONE 'Europe/Berlin')::int AS quarter, count(*)::int AS n
-             FROM case_file c
-            WHERE ${IN_PERIOD('c.created_at')} AND ${CASE_COUNTED}
-            GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`,
-          args,
-        ),
-        (r): CaseCodes => ({
-          grounds: codeList(r.grounds),
-          forms: codeList(r.forms),
-          level: r.level as string | null,
-          lifeArea: r.life_area as string | null,
-          perpetratorType: r.perpetrator_type as string | null,
-          district: r.district as string | null,
-          status: r.status as string,
-          outcome: r.outcome as string | null,
-          quarter: r.quarter as number,
-        }),
-      );
-      const reports = repeatByCount(
-        await m.query(
-          `SELECT r.channel, r.reporter_role, r.life_area, count(*)::int AS n FROM report r
-            WHERE ${IN_PERIOD('r.created_at')} AND ${REPORT_COUNTED} GROUP BY 1, 2, 3`,
-          args,
-        ),
-        (r): ReportCodes => ({
-          channel: r.channel as string,
-          reporterRole: r.reporter_role as string,
-          lifeArea: r.life_area as string,
-        }),
-      );
-      const interventions: Record<string, number> = {};
-      for (const r of await m.query(
-        `SELECT e.meta->>'type' AS type, count(*)::int AS n
-           FROM case_entry e
-          WHERE e.kind = 'intervention' AND ${IN_PERIOD('e.at')}
-            AND NOT EXISTS (SELECT 1 FROM case_file c WHERE c.id = e.case_id AND ${CASE_UNCOUNTED})
-          GROUP BY 1 ORDER BY 1`,
-        args.slice(0, 2),
-      ))
-        interventions[(r.type as string | null) ?? 'not_recorded'] = r.n as number;
-      // referrals sent in the period (drafts never count), of counted cases only
-      const referrals = (
-        await m.query(
-          `SELECT f.service_type, f.status, f.outcome
-             FROM referral f JOIN case_file c ON c.id = f.case_id
-            WHERE f.sent_at IS NOT NULL AND ${IN_PERIOD('f.sent_at')} AND ${CASE_COUNTED}
-            ORDER BY f.id`,
-          args,
-        )
-      ).map((r: Record<string, string | null>): ReferralCodes => ({
-        serviceType: r.service_type as string,
-        status: r.status as string,
-        outcome: r.outcome,
-      }));
-      const median = async (column: string) => {
-        const [row] = await m.query(
-          `SELECT count(*)::int AS n,
-                  percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM ${column} - c.created_at) / 86400) AS d
-             FROM case_file c
-            WHERE ${IN_PERIOD('c.created_at')} AND ${CASE_COUNTED} AND ${column} IS NOT NULL`,
-          args,
-        );
-        return { n: row.n as number, medianDays: row.d === null ? null : Number(row.d) };
-      };
-      return {
-        cases,
-        reports,
-        interventions,
-        referrals,
-        incidents: (await this.counts(m, period)).incidents,
-        previous: await this.counts(m, periodFromCode(period.previous)),
-        sameLastYear: await this.counts(m, periodFromCode(period.sameLastYear)),
-        firstResponse: await median('c.first_response_at'),
-        closure: await median('c.closed_at'),
-      };
-    });
-    const result = buildStatistics({ period, districts, thresholds, ...input });
+    const { result } = await this.publish(period, true);
     const methodologyLang = lang === 'en' ? 'en' : 'de';
     return {
       ...result,
@@ -180,6 +97,136 @@ export class StatisticsService {
         lang: methodologyLang,
         text: methodologyNote(methodologyLang, result.thresholds.base, result.thresholds.districtGround),
       },
+    };
+  }
+
+  /**
+   * The published release of a period: from the cache (./statistics-cache.ts) when nothing it counts
+   * has changed since it was built with the same thresholds and districts, otherwise built from the
+   * data and cached. The version and the data are read in one REPEATABLE READ snapshot, so a release
+   * is never stored under a version that does not describe exactly the data it was built from.
+   * `read` is false for the refresh job: only officers' requests keep an entry warm.
+   */
+  async publish(period: Period, read: boolean): Promise<{ result: StatisticsResult; cached: boolean }> {
+    const thresholds = await this.thresholds();
+    const districts = (await this.settings.districts()).map((d) => d.code);
+    const params = JSON.stringify({ format: RELEASE_FORMAT, thresholds, districts });
+    const started = performance.now();
+    const got = await asSystem(
+      this.db,
+      async (m) => {
+        const version = await dataVersion(m, releaseMonths(period));
+        const cached = await readCached(m, period.code, version, params);
+        if (cached) return { hit: true as const, version, cached };
+        // these mid-sized aggregates are over the JIT threshold, but compiling costs more than it saves
+        await m.query('SET LOCAL jit = off');
+        return { hit: false as const, version, input: await this.aggregate(m, period) };
+      },
+      'REPEATABLE READ',
+    );
+    if (got.hit) {
+      if (read && got.cached.readLongAgo) await markRead(this.db.manager, period.code);
+      return { result: got.cached.result, cached: true };
+    }
+    const result = buildStatistics({ period, districts, thresholds, ...got.input });
+    await storeRelease(
+      this.db.manager,
+      period.code,
+      got.version,
+      params,
+      result,
+      performance.now() - started,
+      read,
+    );
+    return { result, cached: false };
+  }
+
+  /** Every count a release is built from, read in the caller's transaction (codes only). */
+  private async aggregate(m: EntityManager, period: Period) {
+    const args = [period.from, period.to, UNCOUNTED_CLOSURES];
+    // the builder only tallies codes, so identical code combinations arrive once with their number
+    // (GROUP BY instead of one row per case or report) and are repeated here: the same input, far
+    // fewer rows to ship and parse (reports: a few hundred combinations instead of ~90,000 rows a
+    // quarter). The code arrays travel as comma-joined strings (codes are [a-z_]), which the driver
+    // parses much faster than text[].
+    const cases = repeatByCount(
+      await m.query(
+        `SELECT array_to_string(c.grounds, ',') AS grounds, array_to_string(c.forms, ',') AS forms,
+                c.level, c.life_area, c.perpetrator_type, c.district, c.status, c.outcome,
+                extract(quarter FROM c.created_at AT TIME ZONE 'Europe/Berlin')::int AS quarter, count(*)::int AS n
+           FROM case_file c
+          WHERE ${IN_PERIOD('c.created_at')} AND ${CASE_COUNTED}
+          GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`,
+        args,
+      ),
+      (r): CaseCodes => ({
+        grounds: codeList(r.grounds),
+        forms: codeList(r.forms),
+        level: r.level as string | null,
+        lifeArea: r.life_area as string | null,
+        perpetratorType: r.perpetrator_type as string | null,
+        district: r.district as string | null,
+        status: r.status as string,
+        outcome: r.outcome as string | null,
+        quarter: r.quarter as number,
+      }),
+    );
+    const reports = repeatByCount(
+      await m.query(
+        `SELECT r.channel, r.reporter_role, r.life_area, count(*)::int AS n FROM report r
+          WHERE ${IN_PERIOD('r.created_at')} AND ${REPORT_COUNTED} GROUP BY 1, 2, 3`,
+        args,
+      ),
+      (r): ReportCodes => ({
+        channel: r.channel as string,
+        reporterRole: r.reporter_role as string,
+        lifeArea: r.life_area as string,
+      }),
+    );
+    const interventions: Record<string, number> = {};
+    for (const r of await m.query(
+      `SELECT e.meta->>'type' AS type, count(*)::int AS n
+         FROM case_entry e
+        WHERE e.kind = 'intervention' AND ${IN_PERIOD('e.at')}
+          AND NOT EXISTS (SELECT 1 FROM case_file c WHERE c.id = e.case_id AND ${CASE_UNCOUNTED})
+        GROUP BY 1 ORDER BY 1`,
+      args.slice(0, 2),
+    ))
+      interventions[(r.type as string | null) ?? 'not_recorded'] = r.n as number;
+    // referrals sent in the period (drafts never count), of counted cases only
+    const referrals = (
+      await m.query(
+        `SELECT f.service_type, f.status, f.outcome
+           FROM referral f JOIN case_file c ON c.id = f.case_id
+          WHERE f.sent_at IS NOT NULL AND ${IN_PERIOD('f.sent_at')} AND ${CASE_COUNTED}
+          ORDER BY f.id`,
+        args,
+      )
+    ).map((r: Record<string, string | null>): ReferralCodes => ({
+      serviceType: r.service_type as string,
+      status: r.status as string,
+      outcome: r.outcome,
+    }));
+    const median = async (column: string) => {
+      const [row] = await m.query(
+        `SELECT count(*)::int AS n,
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM ${column} - c.created_at) / 86400) AS d
+           FROM case_file c
+          WHERE ${IN_PERIOD('c.created_at')} AND ${CASE_COUNTED} AND ${column} IS NOT NULL`,
+        args,
+      );
+      return { n: row.n as number, medianDays: row.d === null ? null : Number(row.d) };
+    };
+    return {
+      cases,
+      reports,
+      interventions,
+      referrals,
+      incidents: (await this.counts(m, period)).incidents,
+      previous: await this.counts(m, periodFromCode(period.previous)),
+      sameLastYear: await this.counts(m, periodFromCode(period.sameLastYear)),
+      firstResponse: await median('c.first_response_at'),
+      closure: await median('c.closed_at'),
     };
   }
 
