@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { appRoutes, startApp, type RunningApp } from './support/app.js';
 import { Client } from './support/client.js';
-import { createStaffUser, withOwner } from './support/fixtures.js';
+import { createStaffUser, firstAdmin, withOwner } from './support/fixtures.js';
 import { validReport } from './support/report-form.js';
 
 /**
@@ -34,13 +34,7 @@ describe('cases', () => {
 
   beforeAll(async () => {
     t = await startApp({ INTAKE_RATE_LIMIT_PER_10_MINUTES: '1000' });
-    admin = new Client(t.url);
-    await admin.login(t.admin.email, t.admin.password);
-    await admin.post('/account/password', {
-      currentPassword: t.admin.password,
-      newPassword: 'cases admin passphrase',
-    });
-    await admin.get('/staff');
+    admin = await firstAdmin(t, 'cases admin passphrase');
     expect(
       (
         await admin.api('POST', '/api/v1/admin/organisations', {

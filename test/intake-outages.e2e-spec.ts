@@ -6,6 +6,7 @@ import { APP_ROLE, APP_ROLE_PASSWORD, REDIS_URL } from './support/env.js';
 import { hiddenFields, postMultipart, receiptIn, validReport } from './support/report-form.js';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
+import { firstAdmin } from './support/fixtures.js';
 
 /**
  * Outages, simulated with TCP proxies in front of the real services (the shared PostgreSQL and Redis
@@ -38,13 +39,7 @@ describe('intake during outages', () => {
       { db },
     );
     // a counsellor at the service centre, to receive the e-mail
-    const admin = new Client(t.url);
-    await admin.login(t.admin.email, t.admin.password);
-    await admin.post('/account/password', {
-      currentPassword: t.admin.password,
-      newPassword: 'outage admin passphrase',
-    });
-    await admin.get('/staff');
+    const admin = await firstAdmin(t, 'outage admin passphrase');
     const centre = (
       (await admin.get('/api/v1/admin/organisations')).json() as { id: string; kind: string }[]
     ).find((o) => o.kind === 'service_centre')!;

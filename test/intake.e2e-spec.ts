@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { PROJECT_ROOT } from '../src/common/paths.js';
 import { startApp, type RunningApp } from './support/app.js';
 import { Client } from './support/client.js';
-import { withOwner } from './support/fixtures.js';
+import { firstAdmin, withOwner } from './support/fixtures.js';
 import { hiddenFields, postMultipart, receiptIn, submitForm, validReport } from './support/report-form.js';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
 
@@ -39,13 +39,7 @@ describe('intake', () => {
       INTAKE_RATE_LIMIT_PER_10_MINUTES: '1000',
     });
     // the service centre receives public reports; a counsellor there gets the e-mails
-    const admin = new Client(t.url);
-    await admin.login(t.admin.email, t.admin.password);
-    await admin.post('/account/password', {
-      currentPassword: t.admin.password,
-      newPassword: 'intake admin passphrase',
-    });
-    await admin.get('/staff'); // the session (and its CSRF token) rotated with the password change
+    const admin = await firstAdmin(t, 'intake admin passphrase');
     const orgs = (await admin.get('/api/v1/admin/organisations')).json() as { id: string; kind: string }[];
     const centre = orgs.find((o) => o.kind === 'service_centre')!;
     const created = (

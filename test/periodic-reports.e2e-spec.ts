@@ -7,7 +7,7 @@ import pg from 'pg';
 import { startApp, type RunningApp } from './support/app.js';
 import { Client } from './support/client.js';
 import { APP_ROLE } from './support/env.js';
-import { createStaffUser, withOwner } from './support/fixtures.js';
+import { createStaffUser, firstAdmin, withOwner } from './support/fixtures.js';
 import { validReport } from './support/report-form.js';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
 
@@ -93,13 +93,7 @@ describe('periodic PDF reports', () => {
       WORKERS_IN_PROCESS: 'true',
       INTAKE_RATE_LIMIT_PER_10_MINUTES: '1000',
     });
-    admin = new Client(t.url);
-    await admin.login(t.admin.email, t.admin.password);
-    await admin.post('/account/password', {
-      currentPassword: t.admin.password,
-      newPassword: 'reports admin passphrase',
-    });
-    await admin.get('/staff');
+    admin = await firstAdmin(t, 'reports admin passphrase');
     await makeUser('anna', 'counsellor');
     await makeUser('olga', 'officer');
     // seven reports: six housing, one education (a small count that must never show)

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { appRoutes, startApp, type RunningApp } from './support/app.js';
 import { Client } from './support/client.js';
-import { createStaffUser, withOwner } from './support/fixtures.js';
+import { createStaffUser, firstAdmin, withOwner } from './support/fixtures.js';
 import { validReport } from './support/report-form.js';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
 
@@ -67,13 +67,7 @@ describe('referrals', () => {
       WORKERS_IN_PROCESS: 'true',
       INTAKE_RATE_LIMIT_PER_10_MINUTES: '1000',
     });
-    admin = new Client(t.url);
-    await admin.login(t.admin.email, t.admin.password);
-    await admin.post('/account/password', {
-      currentPassword: t.admin.password,
-      newPassword: 'referrals admin passphrase',
-    });
-    await admin.get('/staff');
+    admin = await firstAdmin(t, 'referrals admin passphrase');
     for (const [name, code, kind] of [
       ['Rechtshilfe', 'RHS', 'partner_service'],
       ['Opferberatung', 'OBS', 'partner_service'],

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { startApp, type RunningApp } from './support/app.js';
 import { Client } from './support/client.js';
-import { createStaffUser, withOwner } from './support/fixtures.js';
+import { createStaffUser, firstAdmin, withOwner } from './support/fixtures.js';
 import { validReport } from './support/report-form.js';
 import { startSmtpSink, type SmtpSink, type SunkMessage } from './support/smtp-sink.js';
 
@@ -69,13 +69,7 @@ describe('case reminders', () => {
       WORKERS_IN_PROCESS: 'true',
       INTAKE_RATE_LIMIT_PER_10_MINUTES: '1000',
     });
-    admin = new Client(t.url);
-    await admin.login(t.admin.email, t.admin.password);
-    await admin.post('/account/password', {
-      currentPassword: t.admin.password,
-      newPassword: 'reminders admin passphrase',
-    });
-    await admin.get('/staff');
+    admin = await firstAdmin(t, 'reminders admin passphrase');
     await makeUser('anna');
     await makeUser('ali');
     await makeUser('aylin'); // a colleague on no case: hears nothing

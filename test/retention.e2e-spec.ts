@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { startApp, type RunningApp } from './support/app.js';
 import { Client } from './support/client.js';
-import { createStaffUser, withOwner } from './support/fixtures.js';
+import { createStaffUser, firstAdmin, withOwner } from './support/fixtures.js';
 import { validReport } from './support/report-form.js';
 
 const run = promisify(execFile);
@@ -207,13 +207,7 @@ describe('retention and erasure', () => {
 
   beforeAll(async () => {
     t = await startApp({ INTAKE_RATE_LIMIT_PER_10_MINUTES: '1000' });
-    admin = new Client(t.url);
-    await admin.login(t.admin.email, t.admin.password);
-    await admin.post('/account/password', {
-      currentPassword: t.admin.password,
-      newPassword: 'retention admin passphrase',
-    });
-    await admin.get('/staff');
+    admin = await firstAdmin(t, 'retention admin passphrase');
     expect(
       (
         await admin.api('POST', '/api/v1/admin/organisations', {

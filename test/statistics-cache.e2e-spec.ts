@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { startApp, type RunningApp } from './support/app.js';
 import { Client } from './support/client.js';
-import { createStaffUser, withOwner } from './support/fixtures.js';
+import { createStaffUser, firstAdmin, withOwner } from './support/fixtures.js';
 import { validReport } from './support/report-form.js';
 
 const berlin = (part: 'year' | 'month') =>
@@ -57,13 +57,7 @@ describe('statistics cache', () => {
 
   beforeAll(async () => {
     t = await startApp({ INTAKE_RATE_LIMIT_PER_10_MINUTES: '1000' });
-    admin = new Client(t.url);
-    await admin.login(t.admin.email, t.admin.password);
-    await admin.post('/account/password', {
-      currentPassword: t.admin.password,
-      newPassword: 'statistics cache admin passphrase',
-    });
-    await admin.get('/staff');
+    admin = await firstAdmin(t, 'statistics cache admin passphrase');
     const [szi] = (await admin.get('/api/v1/admin/organisations')).json();
     anna = (await createStaffUser(admin, t.url, szi.id, 'anna', 'counsellor')).client;
     olga = (await createStaffUser(admin, t.url, szi.id, 'olga', 'officer')).client;

@@ -1,6 +1,6 @@
 import { startApp, type RunningApp } from './support/app.js';
 import { Client } from './support/client.js';
-import { createStaffUser, withOwner } from './support/fixtures.js';
+import { createStaffUser, firstAdmin, withOwner } from './support/fixtures.js';
 import { validReport } from './support/report-form.js';
 
 const MARKER = 'ZEBRA-MARKER-4711';
@@ -63,13 +63,7 @@ describe('statistics', () => {
 
   beforeAll(async () => {
     t = await startApp({ INTAKE_RATE_LIMIT_PER_10_MINUTES: '1000' });
-    admin = new Client(t.url);
-    await admin.login(t.admin.email, t.admin.password);
-    await admin.post('/account/password', {
-      currentPassword: t.admin.password,
-      newPassword: 'statistics admin passphrase',
-    });
-    await admin.get('/staff');
+    admin = await firstAdmin(t, 'statistics admin passphrase');
     expect(
       (
         await admin.api('POST', '/api/v1/admin/organisations', {

@@ -1,7 +1,7 @@
 import { berlinToday } from '../src/modules/intake/report-form.view.js';
 import { startApp, type RunningApp } from './support/app.js';
 import { Client } from './support/client.js';
-import { createStaffUser } from './support/fixtures.js';
+import { createStaffUser, firstAdmin } from './support/fixtures.js';
 import { validReport } from './support/report-form.js';
 
 interface Row {
@@ -132,13 +132,7 @@ describe('work lists', () => {
 
   beforeAll(async () => {
     t = await startApp({ INTAKE_RATE_LIMIT_PER_10_MINUTES: '1000' });
-    admin = new Client(t.url);
-    await admin.login(t.admin.email, t.admin.password);
-    await admin.post('/account/password', {
-      currentPassword: t.admin.password,
-      newPassword: 'worklists admin passphrase',
-    });
-    await admin.get('/staff');
+    admin = await firstAdmin(t, 'worklists admin passphrase');
     expect(
       (
         await admin.api('POST', '/api/v1/admin/organisations', {

@@ -16,6 +16,7 @@ import {
   type RequestRecorder,
 } from '../support/browser.js';
 import { Client } from '../support/client.js';
+import { firstAdmin } from '../support/fixtures.js';
 
 /**
  * Reporting in a real browser (Debian Chromium, 360 px phone, the page's JavaScript OFF — the public
@@ -127,13 +128,7 @@ describe('reporting in a real browser, without JavaScript', () => {
     t = await startApp({ INTAKE_RATE_LIMIT_PER_10_MINUTES: '1000' });
     browser = await launchBrowser();
     // the service centre receives public reports; a counsellor there answers them
-    const admin = new Client(t.url);
-    await admin.login(t.admin.email, t.admin.password);
-    await admin.post('/account/password', {
-      currentPassword: t.admin.password,
-      newPassword: 'browser intake admin passphrase',
-    });
-    await admin.get('/staff');
+    const admin = await firstAdmin(t, 'browser intake admin passphrase');
     const orgs = (await admin.get('/api/v1/admin/organisations')).json() as { id: string; kind: string }[];
     const centre = orgs.find((o) => o.kind === 'service_centre')!;
     const created = (

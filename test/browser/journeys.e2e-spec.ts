@@ -17,8 +17,7 @@ import {
   recordRequests,
   type RequestRecorder,
 } from '../support/browser.js';
-import { Client } from '../support/client.js';
-import { createStaffUser } from '../support/fixtures.js';
+import { createPartnerOrganisation, createStaffUser, firstAdmin } from '../support/fixtures.js';
 
 /**
  * One connected journey through the whole system in a real browser (Debian Chromium, the pages'
@@ -149,35 +148,20 @@ describe('a report from an Arabic phone to the quarterly PDF, across every role,
   beforeAll(async () => {
     // the worker runs in the app process, so the PDF is rendered without a second process
     t = await startApp({ WORKERS_IN_PROCESS: 'true', INTAKE_RATE_LIMIT_PER_10_MINUTES: '1000' });
-    const admin = new Client(t.url);
-    await admin.login(t.admin.email, t.admin.password);
-    await admin.post('/account/password', {
-      currentPassword: t.admin.password,
-      newPassword: 'journey admin passphrase long',
-    });
-    await admin.get('/staff');
-    expect(
-      (
-        await admin.api('POST', '/api/v1/admin/organisations', {
-          name: 'Rechtshilfe Halle',
-          code: 'RHH',
-          kind: 'partner_service',
-        })
-      ).status,
-    ).toBe(201);
+    const admin = await firstAdmin(t, 'journey admin passphrase long');
+    await createPartnerOrganisation(
+      admin,
+      { name: 'Rechtshilfe Halle', code: 'RHH' },
+      {
+        services: ['legal_aid'],
+        languages: ['de', 'ar'],
+        districts: ['mitte'],
+        takesReferrals: true,
+        capacity: 'open',
+        published: true,
+      },
+    );
     orgs = (await admin.get('/api/v1/admin/organisations')).json();
-    expect(
-      (
-        await admin.api('PUT', `/api/v1/partners/${org('RHH')}`, {
-          services: ['legal_aid'],
-          languages: ['de', 'ar'],
-          districts: ['mitte'],
-          takesReferrals: true,
-          capacity: 'open',
-          published: true,
-        })
-      ).status,
-    ).toBe(200);
     const centre = orgs.find((o) => o.kind === 'service_centre')!.id;
     for (const [key, orgId, role] of [
       ['amira', centre, 'counsellor'],

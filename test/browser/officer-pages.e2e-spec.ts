@@ -13,7 +13,7 @@ import {
   type RequestRecorder,
 } from '../support/browser.js';
 import { Client } from '../support/client.js';
-import { createStaffUser } from '../support/fixtures.js';
+import { createStaffUser, firstAdmin } from '../support/fixtures.js';
 import { validReport } from '../support/report-form.js';
 
 /**
@@ -54,13 +54,7 @@ describe('officer pages in a real browser', () => {
 
   beforeAll(async () => {
     t = await startApp({ WORKERS_IN_PROCESS: 'true', INTAKE_RATE_LIMIT_PER_10_MINUTES: '1000' });
-    const admin = new Client(t.url);
-    await admin.login(t.admin.email, t.admin.password);
-    await admin.post('/account/password', {
-      currentPassword: t.admin.password,
-      newPassword: 'browser officer admin passphrase',
-    });
-    await admin.get('/staff');
+    const admin = await firstAdmin(t, 'browser officer admin passphrase');
     const orgs = (await admin.get('/api/v1/admin/organisations')).json() as { id: string; code: string }[];
     const szi = orgs.find((o) => o.code === 'SZI')!.id;
     const anna = await createStaffUser(admin, t.url, szi, 'anna', 'counsellor');

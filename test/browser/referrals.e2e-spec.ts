@@ -12,6 +12,7 @@ import {
 } from '../support/browser.js';
 import { Client } from '../support/client.js';
 import { validReport } from '../support/report-form.js';
+import { createPartnerOrganisation, firstAdmin } from '../support/fixtures.js';
 
 /**
  * The referral flow once through a real browser (Debian Chromium, 360 px phone, JavaScript off):
@@ -97,35 +98,20 @@ describe('referral flow in a real browser', () => {
 
   beforeAll(async () => {
     t = await startApp({ INTAKE_RATE_LIMIT_PER_10_MINUTES: '1000' });
-    const admin = new Client(t.url);
-    await admin.login(t.admin.email, t.admin.password);
-    await admin.post('/account/password', {
-      currentPassword: t.admin.password,
-      newPassword: 'browser referrals admin passphrase',
-    });
-    await admin.get('/staff');
-    expect(
-      (
-        await admin.api('POST', '/api/v1/admin/organisations', {
-          name: 'Rechtshilfe',
-          code: 'RHS',
-          kind: 'partner_service',
-        })
-      ).status,
-    ).toBe(201);
+    const admin = await firstAdmin(t, 'browser referrals admin passphrase');
+    await createPartnerOrganisation(
+      admin,
+      { name: 'Rechtshilfe', code: 'RHS' },
+      {
+        services: ['legal_aid', 'migration_counselling'],
+        languages: ['de', 'ar'],
+        districts: ['mitte'],
+        takesReferrals: true,
+        capacity: 'waiting_list',
+        published: true,
+      },
+    );
     orgs = (await admin.get('/api/v1/admin/organisations')).json();
-    expect(
-      (
-        await admin.api('PUT', `/api/v1/partners/${org('RHS')}`, {
-          services: ['legal_aid', 'migration_counselling'],
-          languages: ['de', 'ar'],
-          districts: ['mitte'],
-          takesReferrals: true,
-          capacity: 'waiting_list',
-          published: true,
-        })
-      ).status,
-    ).toBe(200);
     await makeUser(admin, 'anna', 'SZI', 'counsellor');
     await makeUser(admin, 'paul', 'RHS', 'partner');
 

@@ -11,8 +11,10 @@ import { startFaultStack, type FaultStack } from './support/stack.js';
 
 /**
  * The worker process is killed (SIGKILL) while it renders a periodic PDF report. To kill it at that
- * moment and not a moment later, the test holds a lock on the case table the rendering reads: the
- * worker has marked the report `running` and waits inside the rendering when it is killed. After the
+ * moment and not a moment later, the test holds a lock on the case table the rendering reads (the
+ * period's statistics are not in the statistics cache yet — nothing asked for them on this fresh
+ * database — so the render builds them from the cases): the worker has marked the report `running` and
+ * waits inside the rendering when it is killed. After the
  * lock is gone and a new worker has started, the report is produced all the same.
  */
 describe('periodic PDF report when the worker is killed while rendering', () => {

@@ -1,7 +1,7 @@
 import type { RouteAccess } from '../../../src/common/http/route-inventory.js';
 import { appRoutes, startApp, type RunningApp } from '../../support/app.js';
 import { Client, type Res } from '../../support/client.js';
-import { createStaffUser } from '../../support/fixtures.js';
+import { createStaffUser, firstAdmin } from '../../support/fixtures.js';
 import { receiptIn, submitForm, validReport } from '../../support/report-form.js';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink.js';
 
@@ -18,23 +18,7 @@ export interface Staff {
   organisationId: string;
 }
 
-export { appRoutes };
-
-/** Logs the first-start admin in and replaces the one-time password. */
-export async function firstAdmin(
-  t: RunningApp,
-  password = 'security suite admin passphrase',
-): Promise<Client> {
-  const admin = new Client(t.url);
-  await admin.login(t.admin.email, t.admin.password);
-  const changed = await admin.post('/account/password', {
-    currentPassword: t.admin.password,
-    newPassword: password,
-  });
-  if (changed.status !== 303) throw new Error(`password change failed: ${changed.status}`);
-  await admin.get('/staff');
-  return admin;
-}
+export { appRoutes, firstAdmin };
 
 /** The `<form method="post" action="…">` targets of a page, as rendered. */
 export function postForms(html: string): string[] {
