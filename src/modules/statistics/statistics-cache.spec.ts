@@ -1,5 +1,5 @@
 import { periodFromCode } from './period.js';
-import { monthsOf, releaseMonths } from './statistics-cache.js';
+import { monthsOf, RELEASE_CODE, releaseMonths } from './statistics-cache.js';
 
 describe('statistics cache: the months a release reads', () => {
   it('lists the months of a month, a quarter and a year', () => {
@@ -27,5 +27,11 @@ describe('statistics cache: the months a release reads', () => {
     expect(year).toHaveLength(24);
     expect(year[0]).toBe('2025-01-01');
     expect(year[23]).toBe('2026-12-01');
+  });
+});
+
+describe('statistics cache: the code a release is built by', () => {
+  it('is a fingerprint of the statistics modules, part of every cache entry', () => {
+    expect(RELEASE_CODE).toMatch(/^[0-9a-f]{16}$/);
   });
 });

@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { EntityManager } from 'typeorm';
 import { periodFromCode, type Period } from './period.js';
 import type { StatisticsResult } from './release-builder.js';
@@ -11,10 +15,29 @@ import type { StatisticsResult } from './release-builder.js';
  */
 
 /**
- * Bump when the shape or the rules of a release change (release-builder.ts, disclosure/): entries of
- * an older format are then rebuilt instead of served.
+ * The code a release is built by: a SHA-256 over the modules that decide what a release contains —
+ * the aggregation (statistics.service), the builder, the periods, the disclosure control and the
+ * vocabulary — as they are on disk in this build (.js, or .ts under the tests). Part of every cache
+ * entry's parameters, so a deployment that changes any of them rebuilds instead of serving releases of
+ * the old rules; nobody has to remember to bump a number.
  */
-export const RELEASE_FORMAT = 1;
+export const RELEASE_CODE: string = (() => {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const ext = extname(fileURLToPath(import.meta.url));
+  const files = [
+    join(here, `statistics.service${ext}`),
+    join(here, `release-builder${ext}`),
+    join(here, `period${ext}`),
+    ...readdirSync(join(here, 'disclosure'))
+      .filter((f) => f.endsWith(ext) && !f.includes('.spec.'))
+      .sort()
+      .map((f) => join(here, 'disclosure', f)),
+    join(here, '..', '..', 'common', 'domain', `vocabulary${ext}`),
+  ];
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(readFileSync(f));
+  return hash.digest('hex').slice(0, 16);
+})();
 
 /** First days (`YYYY-MM-DD`) of the Berlin months a period covers. */
 export function monthsOf(period: Period): string[] {

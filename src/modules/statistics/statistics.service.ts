@@ -11,7 +11,7 @@ import {
   markRead,
   readCached,
   releaseMonths,
-  RELEASE_FORMAT,
+  RELEASE_CODE,
   storeRelease,
 } from './statistics-cache.js';
 import {
@@ -110,7 +110,7 @@ export class StatisticsService {
   async publish(period: Period, read: boolean): Promise<{ result: StatisticsResult; cached: boolean }> {
     const thresholds = await this.thresholds();
     const districts = (await this.settings.districts()).map((d) => d.code);
-    const params = JSON.stringify({ format: RELEASE_FORMAT, thresholds, districts });
+    const params = JSON.stringify({ format: RELEASE_CODE, thresholds, districts });
     const started = performance.now();
     const got = await asSystem(
       this.db,
