@@ -51,6 +51,29 @@ export interface CaseCodes {
 }
 
 /** One counted report: its codes only. */
+/**
+ * What the builder counts of the cases of a period, already tallied: each map gives the number of cases
+ * (or mentions) per code, `not_recorded` for a missing value, only codes that occur. The service gets
+ * these from SQL (GROUPING SETS: a few hundred rows instead of one per case); `tallyCases` makes them
+ * from case rows — the reference the SQL is tested against, and what the unit tests feed.
+ */
+export interface CaseTallies {
+  /** mentions: each distinct ground of a case once */
+  grounds: Map<string, number>;
+  /** mentions: each distinct form of a case once */
+  forms: Map<string, number>;
+  level: Map<string, number>;
+  lifeArea: Map<string, number>;
+  perpetratorType: Map<string, number>;
+  district: Map<string, number>;
+  status: Map<string, number>;
+  outcome: Map<string, number>;
+  /** [life area, quarter 1..4, cases] */
+  lifeAreaByQuarter: Array<[string, number, number]>;
+  /** [ground, district, mentions] (each distinct ground of a case once) */
+  groundByDistrict: Array<[string, string, number]>;
+}
+
 export interface ReportCodes {
   channel: string;
   reporterRole: string;
@@ -72,7 +95,8 @@ export interface UnitCounts {
 
 export interface StatisticsInput {
   period: Period;
-  cases: CaseCodes[];
+  /** the period's counted cases, as rows or already tallied */
+  cases: CaseCodes[] | CaseTallies;
   reports: ReportCodes[];
   incidents: number;
   /** intervention entries in the period, by type */
@@ -144,7 +168,7 @@ export interface StatisticsResult {
   medians: { firstResponse: Median; closure: Median };
 }
 
-const NOT_RECORDED = 'not_recorded';
+export const NOT_RECORDED = 'not_recorded';
 const OTHER = 'other';
 
 /** Row order: the vocabulary first, then `not_recorded` (only when used), then unknown codes by code. */
@@ -165,6 +189,39 @@ function tally(values: Iterable<string | null>): Map<string, number> {
   return m;
 }
 
+/** Pairs of codes with their number, summed per pair (first occurrence order). */
+function tallyPairs<A, B>(pairs: Iterable<[A, B]>): Array<[A, B, number]> {
+  const m = new Map<string, [A, B, number]>();
+  for (const [a, b] of pairs) {
+    const key = JSON.stringify([a, b]);
+    const entry = m.get(key);
+    if (entry) entry[2] += 1;
+    else m.set(key, [a, b, 1]);
+  }
+  return [...m.values()];
+}
+
+/** The builder's case counts from case rows (see CaseTallies). */
+export function tallyCases(cases: CaseCodes[]): CaseTallies {
+  const distinct = (codes: string[]) => [...new Set(codes)];
+  return {
+    grounds: tally(cases.flatMap((c) => distinct(c.grounds))),
+    forms: tally(cases.flatMap((c) => distinct(c.forms))),
+    level: tally(cases.map((c) => c.level)),
+    lifeArea: tally(cases.map((c) => c.lifeArea)),
+    perpetratorType: tally(cases.map((c) => c.perpetratorType)),
+    district: tally(cases.map((c) => c.district)),
+    status: tally(cases.map((c) => c.status)),
+    outcome: tally(cases.map((c) => c.outcome)),
+    lifeAreaByQuarter: tallyPairs(cases.map((c) => [c.lifeArea ?? NOT_RECORDED, c.quarter])),
+    groundByDistrict: tallyPairs(
+      cases.flatMap((c) =>
+        distinct(c.grounds).map((g) => [g, c.district ?? NOT_RECORDED] as [string, string]),
+      ),
+    ),
+  };
+}
+
 function oneDimension(
   id: string,
   unit: CountUnit,
@@ -183,16 +240,16 @@ function twoDimensions(
   unit: CountUnit,
   rows: string[],
   cols: string[],
-  pairs: Array<[string, string]>,
+  pairs: Array<[string, string, number]>,
   threshold: number,
   marginThreshold?: number,
 ): Table {
   const cells = rows.map(() => cols.map(() => 0));
-  for (const [r, c] of pairs) {
+  for (const [r, c, n] of pairs) {
     const i = rows.indexOf(r);
     const j = cols.indexOf(c);
     if (i < 0 || j < 0) throw new Error(`code outside the table ${id}: ${r} × ${c}`);
-    cells[i][j] += 1;
+    cells[i][j] += n;
   }
   const rowTotals = cells.map((row) => row.reduce((s, v) => s + v, 0));
   const colTotals = cols.map((_, j) => cells.reduce((s, row) => s + row[j], 0));
@@ -345,7 +402,8 @@ export function referralRelease(
 
 /** Builds the tables, links them and runs `suppress()`. */
 export function buildStatistics(input: StatisticsInput): StatisticsResult {
-  const { period, cases, reports, thresholds } = input;
+  const { period, reports, thresholds } = input;
+  const cases = Array.isArray(input.cases) ? tallyCases(input.cases) : input.cases;
   const base = thresholdFor(thresholds, []);
   const districtGround = thresholdFor(thresholds, ['grounds', 'district']);
   const t1 = (dimension: string): number => thresholdFor(thresholds, [dimension]);
@@ -401,40 +459,29 @@ export function buildStatistics(input: StatisticsInput): StatisticsResult {
   }
 
   // cases: grounds and forms count mentions (a case can name several)
-  const groundMentions = cases.flatMap((c) => [...new Set(c.grounds)]);
-  const grounds = single('cases.grounds', 'mentions', 'grounds', GROUNDS, tally(groundMentions), {
+  const grounds = single('cases.grounds', 'mentions', 'grounds', GROUNDS, cases.grounds, {
     merge: true,
   });
-  single('cases.forms', 'mentions', 'forms', FORMS, tally(cases.flatMap((c) => [...new Set(c.forms)])), {
+  single('cases.forms', 'mentions', 'forms', FORMS, cases.forms, {
     merge: true,
   });
 
   // cases: one value per case; all of them count the same population
   const caseTables: Table[] = [
-    single('cases.levels', 'cases', 'levels', LEVELS, tally(cases.map((c) => c.level)), { merge: false }),
-    single('cases.life_areas', 'cases', 'life_areas', LIFE_AREAS, tally(cases.map((c) => c.lifeArea)), {
+    single('cases.levels', 'cases', 'levels', LEVELS, cases.level, { merge: false }),
+    single('cases.life_areas', 'cases', 'life_areas', LIFE_AREAS, cases.lifeArea, {
       merge: true,
     }),
-    single(
-      'cases.perpetrators',
-      'cases',
-      'perpetrators',
-      PERPETRATOR_TYPES,
-      tally(cases.map((c) => c.perpetratorType)),
-      { merge: true },
-    ),
-    single(
-      'cases.districts',
-      'cases',
-      'districts',
-      [...input.districts, ...SPECIAL_PLACES],
-      tally(cases.map((c) => c.district)),
-      { merge: false },
-    ),
-    single('cases.statuses', 'cases', 'statuses', CASE_STATUSES, tally(cases.map((c) => c.status)), {
+    single('cases.perpetrators', 'cases', 'perpetrators', PERPETRATOR_TYPES, cases.perpetratorType, {
+      merge: true,
+    }),
+    single('cases.districts', 'cases', 'districts', [...input.districts, ...SPECIAL_PLACES], cases.district, {
       merge: false,
     }),
-    single('cases.outcomes', 'cases', 'outcomes', OUTCOMES, tally(cases.map((c) => c.outcome)), {
+    single('cases.statuses', 'cases', 'statuses', CASE_STATUSES, cases.status, {
+      merge: false,
+    }),
+    single('cases.outcomes', 'cases', 'outcomes', OUTCOMES, cases.outcome, {
       merge: true,
     }),
   ];
@@ -443,13 +490,13 @@ export function buildStatistics(input: StatisticsInput): StatisticsResult {
   if (period.kind === 'year') {
     const lifeAreas = caseTables[1];
     const merged = info.find((i) => i.id === lifeAreas.id)!.merged;
-    const rawRows = orderCodes(LIFE_AREAS, tally(cases.map((c) => c.lifeArea)), true);
+    const rawRows = orderCodes(LIFE_AREAS, cases.lifeArea, true);
     const quarters = twoDimensions(
       'cases.life_areas_by_quarter',
       'cases',
       rawRows,
       period.subperiods,
-      cases.map((c) => [c.lifeArea ?? NOT_RECORDED, period.subperiods[c.quarter - 1]]),
+      cases.lifeAreaByQuarter.map(([lifeArea, q, n]) => [lifeArea, period.subperiods[q - 1], n]),
       t1('life_areas'),
     );
     const table = mergeRowsLike(quarters, merged);
@@ -462,19 +509,13 @@ export function buildStatistics(input: StatisticsInput): StatisticsResult {
   // cases: ground × district (higher threshold for the cells, base threshold for the margins)
   {
     const merged = info.find((i) => i.id === grounds.id)!.merged;
-    const districtCodes = orderCodes(
-      [...input.districts, ...SPECIAL_PLACES],
-      tally(cases.map((c) => c.district)),
-      true,
-    );
+    const districtCodes = orderCodes([...input.districts, ...SPECIAL_PLACES], cases.district, true);
     const raw = twoDimensions(
       'cases.grounds_by_district',
       'mentions',
-      orderCodes(GROUNDS, tally(groundMentions), true),
+      orderCodes(GROUNDS, cases.grounds, true),
       districtCodes,
-      cases.flatMap((c) =>
-        [...new Set(c.grounds)].map((g) => [g, c.district ?? NOT_RECORDED] as [string, string]),
-      ),
+      cases.groundByDistrict,
       districtGround,
       base,
     );

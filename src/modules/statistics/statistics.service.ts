@@ -16,7 +16,8 @@ import {
 } from './statistics-cache.js';
 import {
   buildStatistics,
-  type CaseCodes,
+  NOT_RECORDED,
+  type CaseTallies,
   type ReferralCodes,
   type ReportCodes,
   type StatisticsResult,
@@ -53,9 +54,85 @@ function repeatByCount<T>(rows: Record<string, unknown>[], make: (r: Record<stri
   return out;
 }
 
-/** A code array read with array_to_string(…, ','): '' and NULL are the empty list. */
-const codeList = (joined: unknown): string[] =>
-  typeof joined === 'string' && joined !== '' ? joined.split(',') : [];
+/** Anything that runs SQL and gives the rows: a TypeORM EntityManager, or a wrapped pg client in tests. */
+export interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+}
+
+/**
+ * The counted cases of a period, tallied in SQL (CaseTallies): one scan of the period's cases, then
+ * GROUPING SETS per code column and for life area × quarter, and over each case's distinct grounds
+ * (alone and × district) and forms — a few hundred rows, where one row per case would be ~80,000 a
+ * quarter on a million cases (their code combinations are nearly all different). A NULL code is
+ * `not_recorded`; NULL array elements are no codes and do not count. Tested against `tallyCases` over
+ * the same cases' rows (test/statistics-tallies.e2e-spec.ts).
+ */
+export async function caseTallies(q: Queryable, period: Period): Promise<CaseTallies> {
+  const rows = await q.query(
+    `WITH counted AS MATERIALIZED (
+       SELECT c.grounds, c.forms, c.level, c.life_area, c.perpetrator_type, c.district, c.status, c.outcome,
+              extract(quarter FROM c.created_at AT TIME ZONE 'Europe/Berlin')::int AS quarter
+         FROM case_file c
+        WHERE ${IN_PERIOD('c.created_at')} AND ${CASE_COUNTED})
+     SELECT CASE WHEN GROUPING(level) = 0 THEN 'level'
+                 WHEN GROUPING(perpetrator_type) = 0 THEN 'perpetrator_type'
+                 WHEN GROUPING(district) = 0 THEN 'district'
+                 WHEN GROUPING(status) = 0 THEN 'status'
+                 WHEN GROUPING(outcome) = 0 THEN 'outcome'
+                 WHEN GROUPING(quarter) = 0 THEN 'life_area_quarter'
+                 ELSE 'life_area' END AS k,
+            CASE WHEN GROUPING(level) = 0 THEN level
+                 WHEN GROUPING(perpetrator_type) = 0 THEN perpetrator_type
+                 WHEN GROUPING(district) = 0 THEN district
+                 WHEN GROUPING(status) = 0 THEN status
+                 WHEN GROUPING(outcome) = 0 THEN outcome
+                 ELSE life_area END AS a,
+            quarter::text AS b, count(*)::int AS n
+       FROM counted
+      GROUP BY GROUPING SETS ((level), (life_area), (perpetrator_type), (district), (status), (outcome),
+                             (life_area, quarter))
+     UNION ALL
+     SELECT CASE WHEN GROUPING(district) = 0 THEN 'ground_district' ELSE 'ground' END, g, district, count(*)::int
+       FROM counted CROSS JOIN LATERAL (SELECT DISTINCT g FROM unnest(counted.grounds) AS g WHERE g IS NOT NULL) x
+      GROUP BY GROUPING SETS ((g), (g, district))
+     UNION ALL
+     SELECT 'form', f, NULL, count(*)::int
+       FROM counted CROSS JOIN LATERAL (SELECT DISTINCT f FROM unnest(counted.forms) AS f WHERE f IS NOT NULL) x
+      GROUP BY f`,
+    [period.from, period.to, UNCOUNTED_CLOSURES],
+  );
+  const t: CaseTallies = {
+    grounds: new Map(),
+    forms: new Map(),
+    level: new Map(),
+    lifeArea: new Map(),
+    perpetratorType: new Map(),
+    district: new Map(),
+    status: new Map(),
+    outcome: new Map(),
+    lifeAreaByQuarter: [],
+    groundByDistrict: [],
+  };
+  const single: Record<string, Map<string, number>> = {
+    ground: t.grounds,
+    form: t.forms,
+    level: t.level,
+    life_area: t.lifeArea,
+    perpetrator_type: t.perpetratorType,
+    district: t.district,
+    status: t.status,
+    outcome: t.outcome,
+  };
+  for (const r of rows) {
+    const code = (r.a as string | null) ?? NOT_RECORDED;
+    const n = r.n as number;
+    if (r.k === 'life_area_quarter') t.lifeAreaByQuarter.push([code, Number(r.b), n]);
+    else if (r.k === 'ground_district')
+      t.groundByDistrict.push([code, (r.b as string | null) ?? NOT_RECORDED, n]);
+    else single[r.k as string].set(code, n);
+  }
+  return t;
+}
 
 /**
  * Anonymised statistics across all organisations. Reads codes only — never a narrative, note or any
@@ -144,33 +221,9 @@ export class StatisticsService {
   /** Every count a release is built from, read in the caller's transaction (codes only). */
   private async aggregate(m: EntityManager, period: Period) {
     const args = [period.from, period.to, UNCOUNTED_CLOSURES];
-    // the builder only tallies codes, so identical code combinations arrive once with their number
-    // (GROUP BY instead of one row per case or report) and are repeated here: the same input, far
-    // fewer rows to ship and parse (reports: a few hundred combinations instead of ~90,000 rows a
-    // quarter). The code arrays travel as comma-joined strings (codes are [a-z_]), which the driver
-    // parses much faster than text[].
-    const cases = repeatByCount(
-      await m.query(
-        `SELECT array_to_string(c.grounds, ',') AS grounds, array_to_string(c.forms, ',') AS forms,
-                c.level, c.life_area, c.perpetrator_type, c.district, c.status, c.outcome,
-                extract(quarter FROM c.created_at AT TIME ZONE 'Europe/Berlin')::int AS quarter, count(*)::int AS n
-           FROM case_file c
-          WHERE ${IN_PERIOD('c.created_at')} AND ${CASE_COUNTED}
-          GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`,
-        args,
-      ),
-      (r): CaseCodes => ({
-        grounds: codeList(r.grounds),
-        forms: codeList(r.forms),
-        level: r.level as string | null,
-        lifeArea: r.life_area as string | null,
-        perpetratorType: r.perpetrator_type as string | null,
-        district: r.district as string | null,
-        status: r.status as string,
-        outcome: r.outcome as string | null,
-        quarter: r.quarter as number,
-      }),
-    );
+    // the cases tallied in SQL (a few hundred rows); the reports arrive grouped by code combination with
+    // their number and are repeated here (a few hundred combinations instead of ~90,000 rows a quarter)
+    const cases = await caseTallies(m, period);
     const reports = repeatByCount(
       await m.query(
         `SELECT r.channel, r.reporter_role, r.life_area, count(*)::int AS n FROM report r
