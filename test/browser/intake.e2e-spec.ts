@@ -1,10 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { PROJECT_ROOT } from '../../src/common/paths.js';
 import { startApp, type RunningApp } from '../support/app.js';
-import { axeViolations, formatSerious } from '../support/axe.js';
+import { axeViolations, formatSerious, writeAxeReport } from '../support/axe.js';
 import {
   horizontalOverflow,
   htmlLangDir,
@@ -76,20 +75,7 @@ describe('reporting in a real browser, without JavaScript', () => {
     for (const u of requests.foreign(t.url)) problems.push(`${label}: request left the origin: ${u}`);
     requests.clear();
     const violations = await axeViolations(page);
-    mkdirSync(AXE_DIR, { recursive: true });
-    writeFileSync(
-      join(AXE_DIR, `intake-${n}-${name}.json`),
-      JSON.stringify(
-        violations.map((v) => ({
-          id: v.id,
-          impact: v.impact,
-          help: v.help,
-          targets: v.nodes.map((x) => x.target),
-        })),
-        null,
-        2,
-      ),
-    );
+    writeAxeReport(join(AXE_DIR, `intake-${n}-${name}.json`), violations);
     problems.push(...formatSerious(violations, label));
     return problems;
   }

@@ -3,14 +3,16 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
-import { generate } from 'otplib';
 import type { Browser, BrowserContext, Download, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { PROJECT_ROOT } from '../../src/common/paths.js';
 import { berlinToday, periodFromCode } from '../../src/modules/statistics/period.js';
 import { startApp, type RunningApp } from '../support/app.js';
-import { axeViolations, formatSerious } from '../support/axe.js';
+import { axeViolations, formatSerious, writeAxeReport } from '../support/axe.js';
 import {
+  browserLogin,
+  fact,
+  follow,
   htmlLangDir,
   launchBrowser,
   newPhonePage,
@@ -98,51 +100,14 @@ describe('a report from an Arabic phone to the quarterly PDF, across every role,
     foreignRequests.push(...requests.foreign(t.url).map((u) => `${label}: ${u}`));
     requests.clear();
     const violations = await axeViolations(page);
-    writeFileSync(
-      join(ARTIFACTS, `${n}-${name}.axe.json`),
-      JSON.stringify(
-        violations.map((v) => ({
-          id: v.id,
-          impact: v.impact,
-          help: v.help,
-          targets: v.nodes.map((x) => x.target),
-        })),
-        null,
-        2,
-      ),
-    );
+    writeAxeReport(join(ARTIFACTS, `${n}-${name}.axe.json`), violations);
     visited.push({ label, serious: formatSerious(violations, label), all: violations.length });
-  }
-
-  /** Clicks (a link or a submit button) and waits until the page whose path matches has loaded. */
-  async function follow(page: Page, target: Locator | string, path: RegExp): Promise<void> {
-    const locator = typeof target === 'string' ? page.locator(target) : target;
-    await Promise.all([
-      page.waitForURL((u) => path.test(u.pathname), { waitUntil: 'load' }),
-      locator.click(),
-    ]);
   }
 
   async function download(page: Page, link: Locator): Promise<{ download: Download; body: Buffer }> {
     const [dl] = await Promise.all([page.waitForEvent('download'), link.click()]);
     const path = await dl.path();
     return { download: dl, body: readFileSync(path) };
-  }
-
-  /** Logs in through the forms; a TOTP code of the next time step when the role has a second factor. */
-  async function browserLogin(page: Page, key: string): Promise<void> {
-    const a = accounts[key];
-    await page.goto(`${t.url}/login`, { waitUntil: 'load' });
-    await page.fill('#email', a.email);
-    await page.fill('#password', a.password);
-    if (!a.secret) {
-      await follow(page, 'form[action="/login"] button[type="submit"]', /^\/(?!login)/);
-      return;
-    }
-    await follow(page, 'form[action="/login"] button[type="submit"]', /^\/login\/mfa$/);
-    // the current step was used when the account was enrolled over HTTP; the next one is accepted
-    await page.fill('#code', await generate({ secret: a.secret, epoch: Math.floor(Date.now() / 1000) + 30 }));
-    await follow(page, 'form[action="/login/mfa"] button[type="submit"]', /^\/(?!login)/);
   }
 
   beforeAll(async () => {
@@ -249,7 +214,7 @@ describe('a report from an Arabic phone to the quarterly PDF, across every role,
   it('2a. the counsellor logs in with TOTP, finds the report in the inbox, reads it and downloads the photo without GPS data', async () => {
     expect(receipt).toMatch(RECEIPT);
     counsellor = await desk();
-    await browserLogin(counsellor, 'amira');
+    await browserLogin(counsellor, t.url, accounts.amira);
     await inspect(counsellor, 'counsellor-start');
 
     await follow(counsellor, counsellor.locator('nav a[href="/staff/inbox"]').first(), /^\/staff\/inbox$/);
@@ -398,12 +363,6 @@ describe('a report from an Arabic phone to the quarterly PDF, across every role,
     await inspect(counsellor, 'counsellor-case-referred');
   });
 
-  /** The text of the <dd> next to the <dt> with this label on a referral page. */
-  async function fact(page: Page, label: string): Promise<string | null> {
-    const dd = page.locator('dl.facts dt', { hasText: label }).locator('xpath=following-sibling::dd[1]');
-    return (await dd.count()) ? ((await dd.first().textContent()) ?? '').trim() : null;
-  }
-
   // ---------------------------------------------------------------------------------------------
   it('3. the reporter comes back on an Arabic phone, logs in with the receipt and reads the reply', async () => {
     expect(receipt).toMatch(RECEIPT);
@@ -435,7 +394,7 @@ describe('a report from an Arabic phone to the quarterly PDF, across every role,
   it('4. the partner logs in with TOTP, opens the referral (only what was shared) and accepts it', async () => {
     expect(referralId).not.toBe('');
     const partner = await desk();
-    await browserLogin(partner, 'paul');
+    await browserLogin(partner, t.url, accounts.paul);
     await inspect(partner, 'partner-start');
     await partner.goto(`${t.url}/partner/referrals`, { waitUntil: 'load' });
     expect(await partner.locator('a[href^="/partner/referrals/"]').count()).toBe(1);
@@ -475,7 +434,7 @@ describe('a report from an Arabic phone to the quarterly PDF, across every role,
   // ---------------------------------------------------------------------------------------------
   it(`5. the officer generates the quarterly PDF for the current quarter and downloads it`, async () => {
     const officer = await desk();
-    await browserLogin(officer, 'olga');
+    await browserLogin(officer, t.url, accounts.olga);
     await inspect(officer, 'officer-start');
     await follow(officer, officer.locator('nav a[href="/reports"]').first(), /^\/reports$/);
     await inspect(officer, 'officer-reports');

@@ -1,10 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { jest } from '@jest/globals';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { startApp, type RunningApp } from '../support/app.js';
-import { axeViolations, formatSerious } from '../support/axe.js';
+import { axeViolations, formatSerious, writeAxeReport } from '../support/axe.js';
 import {
   horizontalOverflow,
   htmlLangDir,
@@ -107,20 +106,7 @@ describe('public pages in every language, in a real browser', () => {
     if (weight >= BUDGET_GZIP_BYTES)
       problems.push(`${label}: page weight ${weight} B gzip (HTML + CSS) ≥ budget ${BUDGET_GZIP_BYTES} B`);
     const violations = await axeViolations(page);
-    mkdirSync(AXE_DIR, { recursive: true });
-    writeFileSync(
-      join(AXE_DIR, `public-${name}-${lang}.json`),
-      JSON.stringify(
-        violations.map((v) => ({
-          id: v.id,
-          impact: v.impact,
-          help: v.help,
-          targets: v.nodes.map((n) => n.target),
-        })),
-        null,
-        2,
-      ),
-    );
+    writeAxeReport(join(AXE_DIR, `public-${name}-${lang}.json`), violations);
     problems.push(...formatSerious(violations, label));
     return problems;
   }

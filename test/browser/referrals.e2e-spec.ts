@@ -1,9 +1,11 @@
 import { jest } from '@jest/globals';
-import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../support/app.js';
 import { axeViolations, formatSerious } from '../support/axe.js';
 import {
+  browserLogin,
+  fact,
+  follow,
   launchBrowser,
   newPhonePage,
   recordRequests,
@@ -70,32 +72,6 @@ describe('referral flow in a real browser', () => {
     return problems;
   }
 
-  /** Clicks a submit button (or link) and waits for the page whose path matches `path`. */
-  async function follow(page: Page, selector: string, path: RegExp): Promise<void> {
-    await Promise.all([
-      page.waitForURL((u) => path.test(u.pathname), { waitUntil: 'load' }),
-      page.click(selector),
-    ]);
-  }
-
-  /** Logs in through the browser forms with the password and a TOTP code of the next time step. */
-  async function browserLogin(page: Page, key: string): Promise<void> {
-    const u = users[key];
-    await page.goto(`${t.url}/login`, { waitUntil: 'load' });
-    await page.fill('#email', u.email);
-    await page.fill('#password', u.password);
-    await follow(page, 'form[action="/login"] button[type="submit"]', /^\/login\/mfa$/);
-    // the current step was used when enrolling over HTTP; the next one is still accepted
-    await page.fill('#code', await generate({ secret: u.secret, epoch: Math.floor(Date.now() / 1000) + 30 }));
-    await follow(page, 'form[action="/login/mfa"] button[type="submit"]', /^\/(?!login)/);
-  }
-
-  /** The text of the <dd> next to the <dt> with this label on a referral page. */
-  async function fact(page: Page, label: string): Promise<string | null> {
-    const dd = page.locator('dl.facts dt', { hasText: label }).locator('xpath=following-sibling::dd[1]');
-    return (await dd.count()) ? ((await dd.first().textContent()) ?? '').trim() : null;
-  }
-
   beforeAll(async () => {
     t = await startApp({ INTAKE_RATE_LIMIT_PER_10_MINUTES: '1000' });
     const admin = await firstAdmin(t, 'browser referrals admin passphrase');
@@ -146,7 +122,7 @@ describe('referral flow in a real browser', () => {
   it('the counsellor logs in, follows "refer" from the case, saves the referral and sends it', async () => {
     counsellor = await newPhonePage(browser, { lang: 'en-GB' });
     counsellorRequests = recordRequests(counsellor);
-    await browserLogin(counsellor, 'anna');
+    await browserLogin(counsellor, t.url, users.anna);
 
     const res = await counsellor.goto(`${t.url}/staff/cases/${caseId}`, { waitUntil: 'load' });
     expect(res?.status()).toBe(200);
@@ -189,7 +165,7 @@ describe('referral flow in a real browser', () => {
   it('the partner logs in, opens the referral, sees only the shared field, accepts and completes it', async () => {
     const partner = await newPhonePage(browser, { lang: 'en-GB' }); // a context (cookies) of its own
     const requests = recordRequests(partner);
-    await browserLogin(partner, 'paul');
+    await browserLogin(partner, t.url, users.paul);
 
     const res = await partner.goto(`${t.url}/partner/referrals`, { waitUntil: 'load' });
     expect(res?.status()).toBe(200);

@@ -1,10 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { generate } from 'otplib';
 import type { Browser, Page, Response } from 'playwright-core';
 import { startApp, type RunningApp } from '../support/app.js';
-import { axeViolations, formatSerious } from '../support/axe.js';
+import { axeViolations, formatSerious, writeAxeReport } from '../support/axe.js';
 import {
   horizontalOverflow,
   htmlLangDir,
@@ -62,20 +61,7 @@ describe('staff pages in a real browser', () => {
     requests.clear();
     const violations = await axeViolations(page);
     // every finding (also minor and moderate) next to the screenshots, for whoever fixes them
-    mkdirSync(AXE_DIR, { recursive: true });
-    writeFileSync(
-      join(AXE_DIR, `${String(shot).padStart(2, '0')}-${name}.json`),
-      JSON.stringify(
-        violations.map((v) => ({
-          id: v.id,
-          impact: v.impact,
-          help: v.help,
-          targets: v.nodes.map((n) => n.target),
-        })),
-        null,
-        2,
-      ),
-    );
+    writeAxeReport(join(AXE_DIR, `${String(shot).padStart(2, '0')}-${name}.json`), violations);
     problems.push(...formatSerious(violations, label));
     return problems;
   }

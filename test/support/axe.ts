@@ -1,4 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import type { Page } from 'playwright-core';
 import { PHONE } from './browser.js';
 
@@ -89,4 +91,16 @@ export async function expectNoSeriousViolations(page: Page, label: string): Prom
   const serious = formatSerious(violations, label);
   if (serious.length) throw new Error(`axe: serious or critical violations\n  ${serious.join('\n  ')}`);
   return violations;
+}
+
+/** Writes the violations (rule, impact, help, target selectors) as a JSON artifact at `file`. */
+export function writeAxeReport(file: string, violations: AxeViolation[]): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const report = violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    targets: v.nodes.map((n) => n.target),
+  }));
+  writeFileSync(file, JSON.stringify(report, null, 2));
 }

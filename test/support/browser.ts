@@ -1,10 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { generate } from 'otplib';
 import {
   chromium,
   type Browser,
   type BrowserContext,
   type BrowserContextOptions,
+  type Locator,
   type Page,
 } from 'playwright-core';
 import { PROJECT_ROOT } from '../../src/common/paths.js';
@@ -138,4 +140,40 @@ export function htmlLangDir(page: Page): Promise<{ lang: string | null; dir: str
       dir: document.documentElement.getAttribute('dir') as string | null,
     };
   });
+}
+
+/** Clicks (a link or a submit button) and waits until the page whose path matches has loaded. */
+export async function follow(page: Page, target: Locator | string, path: RegExp): Promise<void> {
+  const locator = typeof target === 'string' ? page.locator(target) : target;
+  await Promise.all([page.waitForURL((u) => path.test(u.pathname), { waitUntil: 'load' }), locator.click()]);
+}
+
+/**
+ * Logs a staff account in through the forms; with a TOTP secret (roles with a second factor) a code of
+ * the next time step, because the current one was used when the account was enrolled over HTTP.
+ */
+export async function browserLogin(
+  page: Page,
+  baseUrl: string,
+  account: { email: string; password: string; secret?: string },
+): Promise<void> {
+  await page.goto(`${baseUrl}/login`, { waitUntil: 'load' });
+  await page.fill('#email', account.email);
+  await page.fill('#password', account.password);
+  if (!account.secret) {
+    await follow(page, 'form[action="/login"] button[type="submit"]', /^\/(?!login)/);
+    return;
+  }
+  await follow(page, 'form[action="/login"] button[type="submit"]', /^\/login\/mfa$/);
+  await page.fill(
+    '#code',
+    await generate({ secret: account.secret, epoch: Math.floor(Date.now() / 1000) + 30 }),
+  );
+  await follow(page, 'form[action="/login/mfa"] button[type="submit"]', /^\/(?!login)/);
+}
+
+/** The text of the <dd> next to the <dt> with this label (a page's `dl.facts`), or null. */
+export async function fact(page: Page, label: string): Promise<string | null> {
+  const dd = page.locator('dl.facts dt', { hasText: label }).locator('xpath=following-sibling::dd[1]');
+  return (await dd.count()) ? ((await dd.first().textContent()) ?? '').trim() : null;
 }
