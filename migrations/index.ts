@@ -10,6 +10,7 @@ import { PeriodicReports1795762429378 } from './1795762429378-PeriodicReports.js
 import { AutomaticReports1796524284785 } from './1796524284785-AutomaticReports.js';
 import { StatisticsIndexes1796525526396 } from './1796525526396-StatisticsIndexes.js';
 import { StatisticsCache1796536807147 } from './1796536807147-StatisticsCache.js';
+import { StatisticsMonthParts1796900000000 } from './1796900000000-StatisticsMonthParts.js';
 
 /** Every migration, in order, as classes (so .ts and compiled .js share one list). */
 export const MIGRATIONS: Function[] = [
@@ -25,4 +26,5 @@ export const MIGRATIONS: Function[] = [
   AutomaticReports1796524284785,
   StatisticsIndexes1796525526396,
   StatisticsCache1796536807147,
+  StatisticsMonthParts1796900000000,
 ];

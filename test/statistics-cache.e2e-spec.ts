@@ -246,4 +246,41 @@ describe('statistics cache', () => {
     // and it is the release with the change: one institutional case, shown as "<5" (it was 0)
     expect(cell(s, 'cases.levels', 'institutional')).toEqual({ hidden: 'primary', label: '<5' });
   });
+  it('aggregates again only the months that changed, and publishes what a build from scratch publishes', async () => {
+    const year = String(YEAR);
+    const parts = async () =>
+      new Map(
+        (
+          await owner((c) =>
+            c.query(
+              `SELECT to_char(month, 'YYYY-MM') AS month, computed_at::text AS at, detail IS NOT NULL AS detail
+                 FROM statistics_month_part`,
+            ),
+          )
+        ).rows.map((r) => [r.month as string, r]),
+      );
+    await stats(year);
+    const before = await parts();
+    // every month the year's release reads: its twelve with detail, the year before for its key figures
+    for (let m = 1; m <= 12; m++) {
+      const month = (y: number) => `${y}-${String(m).padStart(2, '0')}`;
+      expect(before.get(month(YEAR))?.detail).toBe(true);
+      expect(before.has(month(YEAR - 1))).toBe(true);
+    }
+
+    // a counsellor reclassifies a case opened this month: only this month is aggregated again
+    const { version } = (await anna.get(`/api/v1/cases/${caseIds[2]}`)).json();
+    expect(
+      (await anna.api('PATCH', `/api/v1/cases/${caseIds[2]}/assessment`, { level: 'structural', version }))
+        .status,
+    ).toBe(204);
+    const after = await stats(year);
+    const now = await parts();
+    const thisMonth = `${YEAR}-${String(berlin('month')).padStart(2, '0')}`;
+    expect([...now].filter(([m, r]) => r.at !== before.get(m)?.at).map(([m]) => m)).toEqual([thisMonth]);
+
+    // the same release as one built with no part and no release cached
+    await owner((c) => c.query(`DELETE FROM statistics_month_part; DELETE FROM statistics_release`));
+    expect(await stats(year)).toEqual(after);
+  });
 });

@@ -151,3 +151,27 @@ export function startedPeriods(
   }
   return { years, quarters, months };
 }
+
+/** First days (`YYYY-MM-DD`) of the Berlin months a period covers. */
+export function monthsOf(period: Period): string[] {
+  const out: string[] = [];
+  let [y, m] = period.from.split('-').map(Number);
+  for (;;) {
+    const first = day(y, m);
+    if (first >= period.to) return out;
+    out.push(first);
+    m++;
+    if (m === 13) [y, m] = [y + 1, 1];
+  }
+}
+
+/**
+ * Every month whose data a release of `period` reads: the period itself, the previous period and the
+ * same period a year earlier (their key figures are compared).
+ */
+export function releaseMonths(period: Period): string[] {
+  const all = [period, periodFromCode(period.previous), periodFromCode(period.sameLastYear)].flatMap(
+    monthsOf,
+  );
+  return [...new Set(all)].sort();
+}

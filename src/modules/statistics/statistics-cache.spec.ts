@@ -1,7 +1,7 @@
-import { periodFromCode } from './period.js';
-import { monthsOf, RELEASE_CODE, releaseMonths } from './statistics-cache.js';
+import { monthsOf, periodFromCode, releaseMonths } from './period.js';
+import { RELEASE_CODE } from './statistics-cache.js';
 
-describe('statistics cache: the months a release reads', () => {
+describe('statistics periods: the months a release reads', () => {
   it('lists the months of a month, a quarter and a year', () => {
     expect(monthsOf(periodFromCode('2026-02'))).toEqual(['2026-02-01']);
     expect(monthsOf(periodFromCode('2026-Q4'))).toEqual(['2026-10-01', '2026-11-01', '2026-12-01']);

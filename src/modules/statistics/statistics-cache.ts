@@ -3,29 +3,39 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EntityManager } from 'typeorm';
-import { periodFromCode, type Period } from './period.js';
+import { deserializeDetail, serializeDetail, type MonthPart } from './month-parts.js';
 import type { StatisticsResult } from './release-builder.js';
 
 /**
- * The cache of published releases (migration StatisticsCache: tables `statistics_change`,
- * `statistics_change_base`, `statistics_release`). A release is served from the cache only when its
- * *version* — the number of committed changes to the counted data of its months — and its parameters
- * are the ones it was built with; otherwise it is built from the data as before. The cache therefore
- * never shows anything the data no longer says: it only saves building the same release twice.
+ * The statistics cache (migrations StatisticsCache and StatisticsMonthParts: tables `statistics_change`,
+ * `statistics_change_base`, `statistics_release`, `statistics_month_part`), on two levels:
+ *
+ * - a published release is served from `statistics_release` only when its *version* — the number of
+ *   committed changes to the counted data of its months — and its parameters are the ones it was built
+ *   with;
+ * - otherwise it is built from the parts of its months (./month-parts.ts), and a month part is taken
+ *   from `statistics_month_part` only when that month's version is the one it was aggregated at; the
+ *   other months are aggregated from the data again.
+ *
+ * The cache therefore never shows anything the data no longer says: it only saves aggregating the same
+ * data twice.
  */
 
 /**
  * The code a release is built by: a SHA-256 over the modules that decide what a release contains —
- * the aggregation (statistics.service), the builder, the periods, the disclosure control and the
- * vocabulary — as they are on disk in this build (.js, or .ts under the tests). Part of every cache
- * entry's parameters, so a deployment that changes any of them rebuilds instead of serving releases of
- * the old rules; nobody has to remember to bump a number.
+ * the aggregation (statistics.service, month-parts), the cache, the builder, the periods, the
+ * disclosure control and the vocabulary — as they are on disk in this build (.js, or .ts under the
+ * tests). Part of every cached release and month part, so a deployment that changes any of them
+ * rebuilds instead of serving releases or parts of the old rules; nobody has to remember to bump a
+ * number.
  */
 export const RELEASE_CODE: string = (() => {
   const here = dirname(fileURLToPath(import.meta.url));
   const ext = extname(fileURLToPath(import.meta.url));
   const files = [
     join(here, `statistics.service${ext}`),
+    join(here, `month-parts${ext}`),
+    join(here, `statistics-cache${ext}`),
     join(here, `release-builder${ext}`),
     join(here, `period${ext}`),
     ...readdirSync(join(here, 'disclosure'))
@@ -39,43 +49,96 @@ export const RELEASE_CODE: string = (() => {
   return hash.digest('hex').slice(0, 16);
 })();
 
-/** First days (`YYYY-MM-DD`) of the Berlin months a period covers. */
-export function monthsOf(period: Period): string[] {
-  const out: string[] = [];
-  let [y, m] = period.from.split('-').map(Number);
-  for (;;) {
-    const day = `${y}-${String(m).padStart(2, '0')}-01`;
-    if (day >= period.to) return out;
-    out.push(day);
-    m++;
-    if (m === 13) [y, m] = [y + 1, 1];
-  }
-}
-
 /**
- * Every month whose data a release of `period` reads: the period itself, the previous period and the
- * same period a year earlier (their key figures are compared).
+ * The data version of each of `months`, read in the caller's snapshot: its compacted changes plus its
+ * changes still in the log, plus the `infinity` rows a TRUNCATE writes (they change every month).
  */
-export function releaseMonths(period: Period): string[] {
-  const all = [period, periodFromCode(period.previous), periodFromCode(period.sameLastYear)].flatMap(
-    monthsOf,
-  );
-  return [...new Set(all)].sort();
-}
-
-/**
- * The version of the data of `months`, read in the caller's snapshot: compacted changes plus the
- * changes still in the log, and the `infinity` rows a TRUNCATE writes.
- */
-export async function dataVersion(m: EntityManager, months: string[]): Promise<string> {
-  const [row] = await m.query(
-    `SELECT ((SELECT coalesce(sum(n), 0) FROM statistics_change_base
-               WHERE month = ANY($1::date[]) OR month = 'infinity')
-           + (SELECT count(*) FROM statistics_change
-               WHERE month = ANY($1::date[]) OR month = 'infinity'))::bigint::text AS version`,
+export async function monthVersions(m: EntityManager, months: string[]): Promise<Map<string, string>> {
+  const rows = await m.query(
+    `WITH everything AS (
+       SELECT (SELECT coalesce(sum(n), 0) FROM statistics_change_base WHERE month = 'infinity')
+            + (SELECT count(*) FROM statistics_change WHERE month = 'infinity') AS n),
+     base AS (SELECT month, n FROM statistics_change_base WHERE month = ANY($1::date[])),
+     log AS (SELECT month, count(*) AS n FROM statistics_change WHERE month = ANY($1::date[]) GROUP BY month)
+     SELECT to_char(x.month, 'YYYY-MM-DD') AS month,
+            (coalesce(base.n, 0) + coalesce(log.n, 0) + everything.n)::bigint::text AS version
+       FROM unnest($1::date[]) AS x(month)
+       LEFT JOIN base ON base.month = x.month
+       LEFT JOIN log ON log.month = x.month
+      CROSS JOIN everything`,
     [months],
   );
-  return row.version as string;
+  return new Map(rows.map((r: { month: string; version: string }) => [r.month, r.version]));
+}
+
+/**
+ * The version of a release: the sum of its months' versions. Each of them only ever grows, so an equal
+ * sum means every month is unchanged.
+ */
+export function releaseVersion(versions: Map<string, string>): string {
+  let sum = 0n;
+  for (const v of versions.values()) sum += BigInt(v);
+  return sum.toString();
+}
+
+/**
+ * The stored parts of `versions`' months that are still valid: aggregated at the month's current
+ * version by this code, and with detail where `detailed` asks for it (a part made for the key figures
+ * only does not do for a month of the period itself).
+ */
+export async function readMonthParts(
+  m: EntityManager,
+  versions: Map<string, string>,
+  detailed: Set<string>,
+): Promise<Map<string, MonthPart>> {
+  const rows = await m.query(
+    `SELECT to_char(month, 'YYYY-MM-DD') AS month, version::text, units, detail,
+            CASE WHEN month = ANY($3::date[]) THEN first_response_days END AS first_response_days,
+            CASE WHEN month = ANY($3::date[]) THEN closure_days END AS closure_days
+       FROM statistics_month_part WHERE month = ANY($1::date[]) AND code = $2`,
+    [[...versions.keys()], RELEASE_CODE, [...detailed]],
+  );
+  const parts = new Map<string, MonthPart>();
+  for (const r of rows) {
+    if (r.version !== versions.get(r.month)) continue;
+    const wanted = detailed.has(r.month);
+    if (wanted && r.detail === null) continue;
+    parts.set(r.month, {
+      month: r.month,
+      version: r.version,
+      units: JSON.parse(r.units),
+      detail: wanted ? deserializeDetail(r.detail, r.first_response_days, r.closure_days) : null,
+    });
+  }
+  return parts;
+}
+
+/**
+ * Stores freshly aggregated parts, unless a part of a newer version (two builds racing: the newer data
+ * wins) or of the same version with detail is there already; a part of other code is replaced.
+ */
+export async function storeMonthParts(m: EntityManager, parts: MonthPart[]): Promise<void> {
+  for (const p of parts)
+    await m.query(
+      `INSERT INTO statistics_month_part (month, code, version, units, detail, first_response_days, closure_days)
+       VALUES ($1::date, $2, $3::bigint, $4, $5, $6, $7)
+       ON CONFLICT (month) DO UPDATE
+         SET code = excluded.code, version = excluded.version, units = excluded.units,
+             detail = excluded.detail, first_response_days = excluded.first_response_days,
+             closure_days = excluded.closure_days, computed_at = now()
+       WHERE statistics_month_part.code <> excluded.code OR statistics_month_part.version < excluded.version
+          OR (statistics_month_part.version = excluded.version AND statistics_month_part.detail IS NULL
+              AND excluded.detail IS NOT NULL)`,
+      [
+        p.month,
+        RELEASE_CODE,
+        p.version,
+        JSON.stringify(p.units),
+        p.detail && serializeDetail(p.detail),
+        p.detail?.firstResponseDays ?? null,
+        p.detail?.closureDays ?? null,
+      ],
+    );
 }
 
 export interface CachedRelease {

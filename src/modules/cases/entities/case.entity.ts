@@ -31,7 +31,7 @@ export const UNCOUNTED_CLOSURES: readonly ClosureReason[] = ['duplicate', 'spam'
 @Index('ix_case_org_created', ['organisationId', 'createdAt', 'id'])
 /** statistics: the cases opened in a period, across organisations */
 @Index('ix_case_created', ['createdAt'])
-/** statistics: the cases that never count (opt-out, duplicate, spam) — partial, written by hand in its migration */
+/** statistics: the cases that never count (opt-out, duplicate, spam) — partial and covering, see migrations StatisticsIndexes and StatisticsMonthParts */
 @Index('ix_case_uncounted', { synchronize: false })
 @Index('ix_case_assignees_gin', ['assignees'], { type: 'gin' })
 @Index('ix_case_grounds_gin', ['grounds'], { type: 'gin' })
