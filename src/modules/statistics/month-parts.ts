@@ -56,18 +56,20 @@ export interface CaseAggregate {
 }
 
 /**
- * The counted cases of a period, aggregated in SQL in one scan: the tallies (CaseTallies) as GROUPING
- * SETS per code column, for life area × quarter, and per combination of grounds (alone and × district)
- * and of forms — a few hundred rows, where one row per case would be ~28,000 a month on a million
- * cases (their code combinations are nearly all different); each combination's distinct grounds or
- * forms are counted here, which costs PostgreSQL a function scan and a hash table per case — and the
- * days to first response and to closure, as binary float8, ascending. A NULL code is `not_recorded`;
- * NULL array elements are no codes and do not count. Tested against `tallyCases` and percentile_cont
- * over the same cases' rows (test/statistics-tallies.e2e-spec.ts).
+ * The counted cases of a period, aggregated in SQL in one scan: four GROUPING SETS — the codes of the
+ * case itself (level, status, outcome, perpetrator), where it happened (life area, quarter, district),
+ * its combination of grounds by district, its combination of forms — a few hundred to a few thousand
+ * rows, where one row per case would be ~28,000 a month on a million cases; the single tallies, the
+ * cross tables and each combination's distinct grounds and forms (a case counts once per ground) are
+ * added up here (a DISTINCT per case costs PostgreSQL a function scan and a hash table per row, a
+ * grouping set per column one hash insert per row each). And the days to first response and to closure,
+ * as binary float8, ascending. A NULL code is `not_recorded`; NULL array elements are no codes and do not
+ * count. Tested against `tallyCases` and percentile_cont over the same cases' rows
+ * (test/statistics-tallies.e2e-spec.ts).
  */
 export async function aggregateCases(q: Queryable, period: Period): Promise<CaseAggregate> {
   const days = (k: string, column: string) =>
-    `SELECT '${k}', NULL, NULL, NULL, NULL::int,
+    `SELECT '${k}', NULL, NULL, NULL, NULL, NULL, NULL::int, NULL, NULL::text[], NULL::int,
             coalesce(string_agg(float8send(${column}), ''::bytea ORDER BY ${column}) FILTER (WHERE ${column} IS NOT NULL), ''::bytea)
        FROM counted`;
   const rows = await q.query(
@@ -77,53 +79,63 @@ export async function aggregateCases(q: Queryable, period: Period): Promise<Case
               ${DAYS('c.first_response_at')} AS first_response, ${DAYS('c.closed_at')} AS closure
          FROM case_file c
         WHERE ${IN_PERIOD('c.created_at')} AND ${CASE_COUNTED})
-     SELECT CASE WHEN GROUPING(grounds) = 0 AND GROUPING(district) = 0 THEN 'ground_district'
-                 WHEN GROUPING(grounds) = 0 THEN 'ground'
-                 WHEN GROUPING(forms) = 0 THEN 'form'
-                 WHEN GROUPING(level) = 0 THEN 'level'
-                 WHEN GROUPING(perpetrator_type) = 0 THEN 'perpetrator_type'
-                 WHEN GROUPING(district) = 0 THEN 'district'
-                 WHEN GROUPING(status) = 0 THEN 'status'
-                 WHEN GROUPING(outcome) = 0 THEN 'outcome'
-                 WHEN GROUPING(quarter) = 0 THEN 'life_area_quarter'
-                 ELSE 'life_area' END AS k,
-            CASE WHEN GROUPING(level) = 0 THEN level
-                 WHEN GROUPING(perpetrator_type) = 0 THEN perpetrator_type
-                 WHEN GROUPING(district) = 0 THEN district
-                 WHEN GROUPING(status) = 0 THEN status
-                 WHEN GROUPING(outcome) = 0 THEN outcome
-                 WHEN GROUPING(life_area) = 0 THEN life_area END AS a,
-            quarter::text AS b,
-            CASE WHEN GROUPING(grounds) = 0 THEN grounds WHEN GROUPING(forms) = 0 THEN forms END AS codes,
+     SELECT CASE WHEN GROUPING(level) = 0 THEN 'codes' WHEN GROUPING(life_area) = 0 THEN 'place'
+                 WHEN GROUPING(grounds) = 0 THEN 'grounds' ELSE 'forms' END AS k,
+            level, status, outcome, perpetrator_type, life_area, quarter, district,
+            CASE WHEN GROUPING(grounds) = 0 THEN grounds ELSE forms END AS codes,
             count(*)::int AS n, NULL::bytea AS days
        FROM counted
-      GROUP BY GROUPING SETS ((level), (life_area), (perpetrator_type), (district), (status), (outcome),
-                             (life_area, quarter), (grounds), (grounds, district), (forms))
+      GROUP BY GROUPING SETS ((level, status, outcome, perpetrator_type), (life_area, quarter, district),
+                             (grounds, district), (forms))
      UNION ALL ${days('first_response', 'first_response')}
      UNION ALL ${days('closure', 'closure')}`,
     [period.from, period.to, UNCOUNTED_CLOSURES],
   );
   const t = emptyTallies();
-  const single = singleTallies(t);
+  const lifeAreaByQuarter = new Map<string, [string, number, number]>();
   const groundByDistrict = new Map<string, [string, string, number]>();
   const out: CaseAggregate = { tallies: t, firstResponseDays: Buffer.alloc(0), closureDays: Buffer.alloc(0) };
+  const add = (m: Map<string, number>, code: unknown, n: number) => {
+    const c = (code as string | null) ?? NOT_RECORDED;
+    m.set(c, (m.get(c) ?? 0) + n);
+  };
+  /** a combination of grounds or forms: each distinct code of it once (NULLs are no codes) */
+  const each = (codes: unknown) =>
+    [...new Set((codes as (string | null)[] | null) ?? [])].filter((x): x is string => x !== null);
   for (const r of rows) {
-    const code = (r.a as string | null) ?? NOT_RECORDED;
     const n = r.n as number;
-    if (r.k === 'first_response') out.firstResponseDays = r.days as Buffer;
-    else if (r.k === 'closure') out.closureDays = r.days as Buffer;
-    else if (r.k === 'life_area_quarter') t.lifeAreaByQuarter.push([code, Number(r.b), n]);
-    else if (r.k === 'ground' || r.k === 'form' || r.k === 'ground_district') {
-      // a combination of grounds or forms: each distinct code of it once per case (NULLs are no codes)
-      const codes = [...new Set((r.codes as (string | null)[] | null) ?? [])].filter((x) => x !== null);
-      if (r.k === 'ground_district')
-        addPairs(
-          groundByDistrict,
-          codes.map((g) => [g, code, n]),
-        );
-      else addTo(single[r.k], new Map(codes.map((g) => [g, n])));
-    } else single[r.k as string].set(code, n);
+    switch (r.k) {
+      case 'codes':
+        add(t.level, r.level, n);
+        add(t.status, r.status, n);
+        add(t.outcome, r.outcome, n);
+        add(t.perpetratorType, r.perpetrator_type, n);
+        break;
+      case 'place': {
+        const lifeArea = (r.life_area as string | null) ?? NOT_RECORDED;
+        add(t.lifeArea, lifeArea, n);
+        add(t.district, r.district, n);
+        addPairs(lifeAreaByQuarter, [[lifeArea, r.quarter as number, n]]);
+        break;
+      }
+      case 'grounds':
+        for (const g of each(r.codes)) {
+          add(t.grounds, g, n);
+          addPairs(groundByDistrict, [[g, (r.district as string | null) ?? NOT_RECORDED, n]]);
+        }
+        break;
+      case 'forms':
+        for (const f of each(r.codes)) add(t.forms, f, n);
+        break;
+      case 'first_response':
+        out.firstResponseDays = r.days as Buffer;
+        break;
+      case 'closure':
+        out.closureDays = r.days as Buffer;
+        break;
+    }
   }
+  t.lifeAreaByQuarter = [...lifeAreaByQuarter.values()];
   t.groundByDistrict = [...groundByDistrict.values()];
   return out;
 }
@@ -348,13 +360,6 @@ function sumUnits(parts: MonthPart[]): UnitCounts {
   return u;
 }
 
-/** Rows of codes with their number → the list with each combination `n` times (shared objects). */
-function repeat<T>(rows: Array<{ codes: T; n: number }>): T[] {
-  const out: T[] = [];
-  for (const { codes, n } of rows) for (let i = 0; i < n; i++) out.push(codes);
-  return out;
-}
-
 /**
  * The builder's input for `period` from the parts of its months (with detail), of its previous period
  * and of the same period a year earlier (key figures).
@@ -388,23 +393,23 @@ export function releaseInput(
   cases.groundByDistrict = [...groundByDistrict.values()];
   return {
     cases,
-    reports: repeat(
-      current.flatMap((d) =>
-        d.reports.map(([channel, reporterRole, lifeArea, n]) => ({
-          codes: { channel, reporterRole, lifeArea } as ReportCodes,
-          n,
-        })),
-      ),
+    reports: current.flatMap((d) =>
+      d.reports.map(([channel, reporterRole, lifeArea, n]): ReportCodes => ({
+        channel: channel as string,
+        reporterRole: reporterRole as string,
+        lifeArea: lifeArea as string,
+        n,
+      })),
     ),
     incidents: sumUnits(of(period)).incidents,
     interventions,
-    referrals: repeat(
-      current.flatMap((d) =>
-        d.referrals.map(([serviceType, status, outcome, n]) => ({
-          codes: { serviceType, status, outcome } as ReferralCodes,
-          n,
-        })),
-      ),
+    referrals: current.flatMap((d) =>
+      d.referrals.map(([serviceType, status, outcome, n]): ReferralCodes => ({
+        serviceType,
+        status,
+        outcome,
+        n,
+      })),
     ),
     previous: sumUnits(of(periodFromCode(period.previous))),
     sameLastYear: sumUnits(of(periodFromCode(period.sameLastYear))),

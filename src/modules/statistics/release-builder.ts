@@ -78,6 +78,8 @@ export interface ReportCodes {
   channel: string;
   reporterRole: string;
   lifeArea: string;
+  /** how many reports have these codes (default 1) */
+  n?: number;
 }
 
 /** One counted referral (sent in the period; drafts never count): its codes only. */
@@ -85,6 +87,8 @@ export interface ReferralCodes {
   serviceType: string;
   status: string;
   outcome: string | null;
+  /** how many referrals have these codes (default 1) */
+  n?: number;
 }
 
 export interface UnitCounts {
@@ -185,6 +189,16 @@ function tally(values: Iterable<string | null>): Map<string, number> {
   for (const v of values) {
     const code = v ?? NOT_RECORDED;
     m.set(code, (m.get(code) ?? 0) + 1);
+  }
+  return m;
+}
+
+/** The number of rows per code of `code`, each row counting `n` times (default once). */
+function tallyBy<T extends { n?: number }>(rows: T[], code: (row: T) => string | null): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const r of rows) {
+    const c = code(r) ?? NOT_RECORDED;
+    m.set(c, (m.get(c) ?? 0) + (r.n ?? 1));
   }
   return m;
 }
@@ -382,7 +396,7 @@ export function referralRelease(
   const tables: Table[] = [];
   const merged: string[][] = [];
   for (const spec of REFERRAL_TABLES) {
-    const counts = tally(referrals.map(values[spec.id]));
+    const counts = tallyBy(referrals, values[spec.id]);
     const raw = oneDimension(
       spec.id,
       'referrals',
@@ -526,20 +540,34 @@ export function buildStatistics(input: StatisticsInput): StatisticsResult {
 
   // reports
   const reportTables = [
-    single('reports.channels', 'reports', 'channels', CHANNELS, tally(reports.map((r) => r.channel)), {
-      merge: true,
-    }),
+    single(
+      'reports.channels',
+      'reports',
+      'channels',
+      CHANNELS,
+      tallyBy(reports, (r) => r.channel),
+      {
+        merge: true,
+      },
+    ),
     single(
       'reports.reporter_roles',
       'reports',
       'reporter_roles',
       REPORTER_ROLES,
-      tally(reports.map((r) => r.reporterRole)),
+      tallyBy(reports, (r) => r.reporterRole),
       { merge: false },
     ),
-    single('reports.life_areas', 'reports', 'life_areas', LIFE_AREAS, tally(reports.map((r) => r.lifeArea)), {
-      merge: true,
-    }),
+    single(
+      'reports.life_areas',
+      'reports',
+      'life_areas',
+      LIFE_AREAS,
+      tallyBy(reports, (r) => r.lifeArea),
+      {
+        merge: true,
+      },
+    ),
   ];
   for (const t of reportTables.slice(1)) constraints.push(linkGrandTotals(reportTables[0], t));
 
