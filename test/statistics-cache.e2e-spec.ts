@@ -283,4 +283,37 @@ describe('statistics cache', () => {
     await owner((c) => c.query(`DELETE FROM statistics_month_part; DELETE FROM statistics_release`));
     expect(await stats(year)).toEqual(after);
   });
+  it('refresh drops the month parts whose month changed since, also of periods nobody opens any more', async () => {
+    const part = async (month: string) =>
+      (
+        await owner((c) =>
+          c.query(`SELECT version::text FROM statistics_month_part WHERE month = $1::date`, [`${month}-01`]),
+        )
+      ).rows[0] ?? null;
+    await stats(OLD_MONTH);
+    const made = await part(OLD_MONTH);
+    expect(made).not.toBeNull();
+    // nobody has opened the old month for a month: the refresh does not keep it warm
+    await owner((c) =>
+      c.query(
+        `UPDATE statistics_release SET last_read_at = now() - interval '30 days' WHERE period_code = $1`,
+        [OLD_MONTH],
+      ),
+    );
+    // a case of that month is deleted (behind the app's back, as an erasure by SQL would)
+    await owner((c) =>
+      c.query(`DELETE FROM case_file WHERE id = $1 AND created_at < $2::date`, [
+        caseIds[11],
+        `${YEAR - 1}-01-01`,
+      ]),
+    );
+    const r = (await admin.api('POST', '/api/v1/admin/statistics/refresh')).json();
+    expect(r.periods).not.toContain(OLD_MONTH);
+    expect(r.droppedParts).toBeGreaterThanOrEqual(1);
+    // the part that still counted the deleted case is gone, not just outdated
+    expect(await part(OLD_MONTH)).toBeNull();
+    // asked again, the month is aggregated from what is there now
+    expect(keyFigure(await stats(OLD_MONTH), 'cases')).toEqual({ value: 0 });
+    expect((await part(OLD_MONTH))!.version).not.toBe(made.version);
+  });
 });

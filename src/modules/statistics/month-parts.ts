@@ -155,7 +155,7 @@ function emptyTallies(): CaseTallies {
   };
 }
 
-/** The one-code tallies of `t` by the names caseTallies' SQL gives them. */
+/** The one-code tallies of `t` by name (to add up months). */
 function singleTallies(t: CaseTallies): Record<string, Map<string, number>> {
   return {
     ground: t.grounds,
@@ -199,6 +199,11 @@ export interface MonthPart {
 /** The Berlin month starting on `month` (`YYYY-MM-01`) as a period. */
 const monthPeriod = (month: string): Period => periodFromCode(month.slice(0, 7));
 
+/** The incidents of a period ($1, $2) whose case counts. */
+const INCIDENTS = `(SELECT count(*)::int FROM incident i WHERE ${IN_PERIOD('i.created_at')})
+   - (SELECT count(*)::int FROM incident i JOIN case_file c ON c.id = i.case_id
+       WHERE ${IN_PERIOD('i.created_at')} AND ${CASE_UNCOUNTED})`;
+
 /** Reports, incidents (of counted cases) and cases created in a period. */
 async function unitCounts(q: Queryable, period: Period): Promise<UnitCounts> {
   const [row] = await q.query(
@@ -210,11 +215,6 @@ async function unitCounts(q: Queryable, period: Period): Promise<UnitCounts> {
   );
   return { reports: row.reports as number, incidents: row.incidents as number, cases: row.cases as number };
 }
-
-/** The incidents of a period ($1, $2) whose case counts. */
-const INCIDENTS = `(SELECT count(*)::int FROM incident i WHERE ${IN_PERIOD('i.created_at')})
-   - (SELECT count(*)::int FROM incident i JOIN case_file c ON c.id = i.case_id
-       WHERE ${IN_PERIOD('i.created_at')} AND ${CASE_UNCOUNTED})`;
 
 /**
  * Aggregates one month in the caller's transaction (codes only). `detail` false: the key figures

@@ -208,6 +208,35 @@ export async function compactChanges(m: EntityManager): Promise<number> {
   return row.n as number;
 }
 
+/**
+ * Drops the month parts that no longer describe their month (its data changed since, or the statistics
+ * code did), so nothing of changed or deleted data stays in them longer than until the next refresh.
+ * Only the exact stale version is deleted: a part a build stores meanwhile at a newer version stays.
+ * Returns the number dropped.
+ */
+export async function dropStaleParts(m: EntityManager): Promise<number> {
+  const parts: { month: string; version: string; code: string }[] = await m.query(
+    `SELECT to_char(month, 'YYYY-MM-DD') AS month, version::text, code FROM statistics_month_part`,
+  );
+  if (parts.length === 0) return 0;
+  const current = await monthVersions(
+    m,
+    parts.map((p) => p.month),
+  );
+  const stale = parts.filter((p) => p.code !== RELEASE_CODE || p.version !== current.get(p.month));
+  if (stale.length === 0) return 0;
+  const [row] = await m.query(
+    `WITH gone AS (
+       DELETE FROM statistics_month_part p
+        USING unnest($1::date[], $2::bigint[], $3::text[]) AS s(month, version, code)
+        WHERE p.month = s.month AND p.version = s.version AND p.code = s.code
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM gone`,
+    [stale.map((p) => p.month), stale.map((p) => p.version), stale.map((p) => p.code)],
+  );
+  return row.n as number;
+}
+
 /** Periods whose cached release was read within `days` days (the ones worth keeping warm). */
 export async function recentlyReadPeriods(m: EntityManager, days: number): Promise<string[]> {
   const rows = await m.query(

@@ -123,11 +123,12 @@ export class StatisticsAdminController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Run the statistics cache refresh now: folds the change log into the per-month counts and rebuilds ' +
+      'Run the statistics cache refresh now: folds the change log into the per-month counts, drops month ' +
+      'parts whose month changed since, and rebuilds ' +
       'the releases (last complete quarter, periods opened in the last 14 days) whose data changed; ' +
       'answers with period codes and counts only',
   })
-  @ApiOkResponse({ description: '{ compacted, periods, rebuilt }' })
+  @ApiOkResponse({ description: '{ compacted, droppedParts, periods, rebuilt }' })
   run() {
     return this.refresh.run();
   }
